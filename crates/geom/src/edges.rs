@@ -1,0 +1,193 @@
+//! Depth discontinuities between neighbouring pixels: the one rule that normals, both
+//! meshers and later region growing share, so they never disagree about where a surface ends.
+
+use crate::depth::DepthMap;
+
+/// When two neighbouring pixels belong to the same surface.
+///
+/// The edge between pixels `p` and `q` (depths `zp`, `zq`) is *broken* when
+/// `|zp - zq| > abs + per_m2 * min(zp, zq)^2 + slope_factor * s`, where `s` is the smaller of
+/// the depth steps continuing the line on either side (`p` to the pixel before it, `q` to the
+/// pixel after it). The `z^2` term follows sensor noise (structured light and stereo lose
+/// precision with the square of the distance); the slope term keeps a floor or wall seen at
+/// a grazing angle connected, because there every step is large but all steps are alike,
+/// while at an object's silhouette one step stands out from its neighbours. Unknown depth
+/// breaks every edge it touches.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JumpRule {
+    /// Constant part of the allowed step, metres.
+    pub abs: f32,
+    /// Part that grows with the square of the depth, metres per square metre.
+    pub per_m2: f32,
+    /// How many times the neighbouring step a surface may change by between two pixels.
+    pub slope_factor: f32,
+}
+
+/// Allowed step between neighbours: 1 cm, plus 1 cm at 1 m growing with z^2.
+pub const DEFAULT_JUMP_ABS: f32 = 0.01;
+/// See [`JumpRule::per_m2`].
+pub const DEFAULT_JUMP_PER_M2: f32 = 0.01;
+/// See [`JumpRule::slope_factor`].
+pub const DEFAULT_SLOPE_FACTOR: f32 = 3.0;
+
+impl Default for JumpRule {
+    fn default() -> Self {
+        JumpRule { abs: DEFAULT_JUMP_ABS, per_m2: DEFAULT_JUMP_PER_M2, slope_factor: DEFAULT_SLOPE_FACTOR }
+    }
+}
+
+impl JumpRule {
+    /// Whether the step from `zp` to `zq` breaks the surface, given the depths one pixel
+    /// before `p` and one after `q` along the same line (0 when unknown or off the image).
+    #[inline]
+    pub fn broken(&self, before: f32, zp: f32, zq: f32, after: f32) -> bool {
+        if zp <= 0.0 || zq <= 0.0 {
+            return true;
+        }
+        let jump = (zp - zq).abs();
+        let zm = zp.min(zq);
+        let base = self.abs + self.per_m2 * zm * zm;
+        if jump <= base {
+            return false;
+        }
+        let sp = if before > 0.0 { (zp - before).abs() } else { f32::INFINITY };
+        let sq = if after > 0.0 { (after - zq).abs() } else { f32::INFINITY };
+        let slope = sp.min(sq);
+        !(slope.is_finite() && jump <= base + self.slope_factor * slope)
+    }
+}
+
+/// Per-pixel flags: is the edge to the right neighbour, and to the neighbour below, broken?
+#[derive(Debug, Clone)]
+pub struct DepthEdges {
+    width: usize,
+    height: usize,
+    // Bit 0: edge to (x+1, y) broken; bit 1: edge to (x, y+1) broken.
+    flags: Vec<u8>,
+}
+
+const RIGHT: u8 = 1;
+const DOWN: u8 = 2;
+
+impl DepthEdges {
+    /// Classifies every horizontal and vertical pixel edge of a depth map.
+    pub fn from_depth(depth: &DepthMap, rule: &JumpRule) -> Self {
+        let (w, h) = (depth.width(), depth.height());
+        let z = depth.as_slice();
+        let mut flags = vec![0u8; w * h];
+        for y in 0..h {
+            let row = &z[y * w..(y + 1) * w];
+            for x in 0..w {
+                let i = y * w + x;
+                let mut f = 0;
+                if x + 1 >= w
+                    || rule.broken(
+                        if x > 0 { row[x - 1] } else { 0.0 },
+                        row[x],
+                        row[x + 1],
+                        if x + 2 < w { row[x + 2] } else { 0.0 },
+                    )
+                {
+                    f |= RIGHT;
+                }
+                if y + 1 >= h
+                    || rule.broken(
+                        if y > 0 { z[i - w] } else { 0.0 },
+                        z[i],
+                        z[i + w],
+                        if y + 2 < h { z[i + 2 * w] } else { 0.0 },
+                    )
+                {
+                    f |= DOWN;
+                }
+                flags[i] = f;
+            }
+        }
+        DepthEdges { width: w, height: h, flags }
+    }
+
+    /// Width of the grid.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Height of the grid.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Whether pixels `(x, y)` and `(x + 1, y)` lie on one surface.
+    #[inline]
+    pub fn right_ok(&self, x: usize, y: usize) -> bool {
+        self.flags[y * self.width + x] & RIGHT == 0
+    }
+
+    /// Whether pixels `(x, y)` and `(x, y + 1)` lie on one surface.
+    #[inline]
+    pub fn down_ok(&self, x: usize, y: usize) -> bool {
+        self.flags[y * self.width + x] & DOWN == 0
+    }
+
+    /// Whether a 4-connected pixel walk from `a` to `b` (the staircase closest to the straight
+    /// segment) stays on one surface. Used for the long edges of the adaptive mesh.
+    pub fn path_ok(&self, a: (usize, usize), b: (usize, usize)) -> bool {
+        let (mut x, mut y) = (a.0 as i64, a.1 as i64);
+        let (dx, dy) = ((b.0 as i64 - x).abs(), (b.1 as i64 - y).abs());
+        let (sx, sy) = ((b.0 as i64 - x).signum(), (b.1 as i64 - y).signum());
+        let (mut ix, mut iy) = (0i64, 0i64);
+        // Step along x or y, whichever boundary the straight segment crosses first.
+        while ix < dx || iy < dy {
+            if (1 + 2 * ix) * dy < (1 + 2 * iy) * dx {
+                let xl = if sx > 0 { x } else { x - 1 };
+                if !self.right_ok(xl as usize, y as usize) {
+                    return false;
+                }
+                x += sx;
+                ix += 1;
+            } else {
+                let yl = if sy > 0 { y } else { y - 1 };
+                if !self.down_ok(x as usize, yl as usize) {
+                    return false;
+                }
+                y += sy;
+                iy += 1;
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grazing_plane_stays_connected_but_a_silhouette_breaks() {
+        let rule = JumpRule::default();
+        // A floor at a grazing angle: big steps, all alike.
+        assert!(!rule.broken(3.00, 3.08, 3.16, 3.24));
+        // An object edge: flat at 2 m, then the background at 2.3 m.
+        assert!(rule.broken(2.0, 2.0, 2.3, 2.3));
+        // Unknown depth breaks.
+        assert!(rule.broken(1.0, 1.0, 0.0, 1.0));
+        // Small steps are always fine.
+        assert!(!rule.broken(0.0, 1.0, 1.005, 0.0));
+    }
+
+    #[test]
+    fn path_walk_crosses_every_pixel_edge_once() {
+        let mut data = vec![1.0f32; 20 * 10];
+        for y in 0..10 {
+            for x in 12..20 {
+                data[y * 20 + x] = 2.0;
+            }
+        }
+        let d = DepthMap::from_metres(20, 10, data).unwrap();
+        let e = DepthEdges::from_depth(&d, &JumpRule::default());
+        assert!(e.path_ok((0, 0), (11, 9)));
+        assert!(e.path_ok((11, 9), (0, 3)));
+        assert!(!e.path_ok((0, 0), (12, 9)));
+        assert!(!e.path_ok((19, 0), (3, 5)));
+        assert!(e.path_ok((12, 0), (19, 9)));
+    }
+}

@@ -1,0 +1,183 @@
+//! Oriented bounding boxes: gravity-aligned (yaw only) and free 3-D.
+
+use crate::math::{Moments, Vec2, Vec3, v3};
+
+/// An oriented box: centre, three orthonormal axes and the half-extent along each.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Obb {
+    /// Centre.
+    pub centre: Vec3,
+    /// Unit axes (right-handed).
+    pub axes: [Vec3; 3],
+    /// Half-extent along each axis.
+    pub half: Vec3,
+}
+
+impl Obb {
+    /// The smallest box about the vertical (z) axis that holds the points: the minimum-area
+    /// rectangle of the points' floor footprint (rotating calipers over the convex hull)
+    /// times their height range. Points are in a z-up frame. `axes[0]` is the horizontal
+    /// axis nearer the frame's x (so `extents()[0]` is the width seen from the camera),
+    /// `axes[2]` is z. `None` for an empty set.
+    pub fn gravity_aligned(points: &[[f32; 3]]) -> Option<Self> {
+        let (zmin, zmax) = points.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), p| (lo.min(p[2]), hi.max(p[2])));
+        if !zmin.is_finite() {
+            return None;
+        }
+        let hull = convex_hull(points.iter().map(|p| Vec2::new(p[0], p[1])).collect());
+        let (mut best_area, mut best) = (f32::INFINITY, (Vec2::x(), Vec2::zeros(), Vec2::zeros()));
+        let edges = hull.len().max(1);
+        for i in 0..edges {
+            let a = hull[i];
+            let b = hull[(i + 1) % hull.len()];
+            let Some(u) = (b - a).try_normalize(1e-12) else { continue };
+            let v = Vec2::new(-u.y, u.x);
+            let (mut lo, mut hi) = (Vec2::repeat(f32::INFINITY), Vec2::repeat(f32::NEG_INFINITY));
+            for p in &hull {
+                let q = Vec2::new(p.dot(&u), p.dot(&v));
+                lo = lo.inf(&q);
+                hi = hi.sup(&q);
+            }
+            let area = (hi.x - lo.x) * (hi.y - lo.y);
+            if area < best_area {
+                best_area = area;
+                best = (u, lo, hi);
+            }
+        }
+        let (mut u, mut lo, mut hi) = best;
+        if !best_area.is_finite() {
+            // One point or all points on one spot.
+            let p = hull.first().copied().unwrap_or_else(Vec2::zeros);
+            (u, lo, hi) = (Vec2::x(), p, p);
+        }
+        let v = Vec2::new(-u.y, u.x);
+        let mid = (lo + hi) / 2.0;
+        let c2 = u * mid.x + v * mid.y;
+        let (mut a0, mut a1) = (Vec3::new(u.x, u.y, 0.0), Vec3::new(v.x, v.y, 0.0));
+        let (mut h0, mut h1) = ((hi.x - lo.x) / 2.0, (hi.y - lo.y) / 2.0);
+        if a0.x.abs() < a1.x.abs() {
+            std::mem::swap(&mut a0, &mut a1);
+            std::mem::swap(&mut h0, &mut h1);
+        }
+        if a0.x < 0.0 {
+            a0 = -a0;
+        }
+        let a1 = Vec3::z().cross(&a0);
+        Some(Obb {
+            centre: Vec3::new(c2.x, c2.y, (zmin + zmax) / 2.0),
+            axes: [a0, a1, Vec3::z()],
+            half: Vec3::new(h0, h1, (zmax - zmin) / 2.0),
+        })
+    }
+
+    /// A free 3-D box along the principal axes of the points (largest spread first).
+    pub fn principal(points: &[[f32; 3]]) -> Option<Self> {
+        if points.is_empty() {
+            return None;
+        }
+        let mut m = Moments::default();
+        for p in points {
+            m.add(*p);
+        }
+        let [_, (_, e1), (_, e2)] = m.principal_axes();
+        let axes = [e2, e1, e2.cross(&e1)];
+        let (mut lo, mut hi) = (Vec3::repeat(f32::INFINITY), Vec3::repeat(f32::NEG_INFINITY));
+        for p in points {
+            let p = v3(*p);
+            let q = Vec3::new(p.dot(&axes[0]), p.dot(&axes[1]), p.dot(&axes[2]));
+            lo = lo.inf(&q);
+            hi = hi.sup(&q);
+        }
+        let mid = (lo + hi) / 2.0;
+        Some(Obb { centre: axes[0] * mid.x + axes[1] * mid.y + axes[2] * mid.z, axes, half: (hi - lo) / 2.0 })
+    }
+
+    /// Full extents along the axes.
+    pub fn extents(&self) -> Vec3 {
+        self.half * 2.0
+    }
+
+    /// Volume.
+    pub fn volume(&self) -> f32 {
+        8.0 * self.half.x * self.half.y * self.half.z
+    }
+
+    /// Rotation of the first axis about z, degrees (meaningful for gravity-aligned boxes).
+    pub fn yaw_deg(&self) -> f32 {
+        self.axes[0].y.atan2(self.axes[0].x).to_degrees()
+    }
+
+    /// Whether a point lies inside (with a tolerance).
+    pub fn contains(&self, p: &Vec3, tol: f32) -> bool {
+        let d = p - self.centre;
+        (0..3).all(|i| d.dot(&self.axes[i]).abs() <= self.half[i] + tol)
+    }
+
+    /// The eight corners.
+    pub fn corners(&self) -> [Vec3; 8] {
+        let mut out = [Vec3::zeros(); 8];
+        for (k, c) in out.iter_mut().enumerate() {
+            let s = |b: usize| if k >> b & 1 == 1 { 1.0 } else { -1.0 };
+            *c = self.centre + self.axes[0] * s(0) * self.half.x + self.axes[1] * s(1) * self.half.y + self.axes[2] * s(2) * self.half.z;
+        }
+        out
+    }
+}
+
+/// Convex hull of 2-D points, counter-clockwise (Andrew's monotone chain).
+pub fn convex_hull(mut pts: Vec<Vec2>) -> Vec<Vec2> {
+    pts.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    pts.dedup();
+    if pts.len() < 3 {
+        return pts;
+    }
+    let cross = |o: Vec2, a: Vec2, b: Vec2| (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+    let mut hull: Vec<Vec2> = Vec::with_capacity(pts.len() + 1);
+    for pass in 0..2 {
+        let start = hull.len();
+        let iter: Box<dyn Iterator<Item = &Vec2>> = if pass == 0 { Box::new(pts.iter()) } else { Box::new(pts.iter().rev()) };
+        for &p in iter {
+            while hull.len() >= start + 2 && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0 {
+                hull.pop();
+            }
+            hull.push(p);
+        }
+        hull.pop();
+    }
+    hull
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn recovers_a_rotated_box() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let yaw = 0.4f32;
+        let (c, s) = (yaw.cos(), yaw.sin());
+        let pts: Vec<[f32; 3]> = (0..5000)
+            .map(|_| {
+                let (u, v, w) = (rng.random_range(-0.3..0.3f32), rng.random_range(-0.1..0.1f32), rng.random_range(0.0..0.5f32));
+                [1.0 + c * u - s * v, 2.0 + s * u + c * v, w]
+            })
+            .collect();
+        let b = Obb::gravity_aligned(&pts).unwrap();
+        let e = b.extents();
+        assert!((e.x - 0.6).abs() < 0.01 && (e.y - 0.2).abs() < 0.01 && (e.z - 0.5).abs() < 0.01, "{e}");
+        assert!((b.yaw_deg() - yaw.to_degrees()).abs() < 1.0);
+        assert!((b.centre - Vec3::new(1.0, 2.0, 0.25)).norm() < 0.01);
+        let p = Obb::principal(&pts).unwrap();
+        assert!((p.extents().x - 0.6).abs() < 0.04, "{}", p.extents());
+        assert!(pts.iter().all(|q| b.contains(&v3(*q), 1e-4)));
+    }
+
+    #[test]
+    fn hull_of_a_square_with_inner_points() {
+        let mut pts = vec![Vec2::new(0.0, 0.0), Vec2::new(1.0, 0.0), Vec2::new(1.0, 1.0), Vec2::new(0.0, 1.0)];
+        pts.push(Vec2::new(0.5, 0.5));
+        pts.push(Vec2::new(0.5, 0.0));
+        assert_eq!(convex_hull(pts).len(), 4);
+    }
+}
