@@ -173,6 +173,30 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
     found
 }
 
+impl crate::mesh::GridSurface {
+    /// Planes of the frame (see [`detect_planes`]), using the grid normals; inlier indices
+    /// are row-major pixel indices.
+    pub fn planes(&self, cfg: &RansacConfig) -> Vec<DetectedPlane> {
+        let (pts, pix) = self.points.valid_points();
+        let normals: Vec<[f32; 3]> = pix.iter().map(|&i| self.normals[i as usize]).collect();
+        let mut planes = detect_planes(&pts, Some(&normals), cfg);
+        for p in &mut planes {
+            for i in &mut p.inliers {
+                *i = pix[*i as usize];
+            }
+        }
+        planes
+    }
+
+    /// The planes and the gravity-aligned scene frame they give (see
+    /// [`crate::SceneFrame::estimate`]).
+    pub fn scene_frame(&self, cfg: &RansacConfig) -> (crate::SceneFrame, Vec<DetectedPlane>) {
+        let planes = self.planes(cfg);
+        let (pts, _) = self.points.valid_points();
+        (crate::SceneFrame::estimate(&pts, &planes), planes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

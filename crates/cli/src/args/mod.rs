@@ -1,0 +1,97 @@
+//! Command-line arguments, one struct a command plus the option groups they share.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Answers spatial questions about photos from their 3-D geometry.
+#[derive(Debug, Parser)]
+#[command(name = "spatia", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lift a photo with depth to a triangle mesh (PLY, OBJ or glTF).
+    Mesh(MeshArgs),
+    /// Generate a synthetic RGB-D scene with exact ground truth.
+    Synth(SynthArgs),
+}
+
+/// Where the photo, its depth and its camera come from.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// A scene directory (rgb.png|jpg, depth.png|npy, camera.json) or a photo.
+    pub path: PathBuf,
+    /// Depth map for a photo: uint16 PNG (see --depth-scale) or float32 .npy in metres.
+    #[arg(long, value_name = "FILE")]
+    pub depth: Option<PathBuf>,
+    /// Camera intrinsics JSON {"fx","fy","cx","cy","depth_scale"?}; default 60 degree FOV.
+    #[arg(long, value_name = "FILE")]
+    pub camera: Option<PathBuf>,
+    /// Depth PNG units per metre (1000 = mm, 5000 = TUM); overrides camera.json.
+    #[arg(long, value_name = "UNITS")]
+    pub depth_scale: Option<f64>,
+    /// Refuse images larger than this many pixels.
+    #[arg(long, value_name = "PIXELS", default_value_t = spatia::geom::DEFAULT_MAX_PIXELS)]
+    pub max_pixels: u64,
+}
+
+/// Which frame mesh coordinates are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FrameArg {
+    /// Camera frame: x right, y down, z forward (OpenCV).
+    Camera,
+    /// Gravity-aligned scene frame: z up, floor at z = 0, origin below the camera.
+    Scene,
+}
+
+/// `spatia mesh`.
+#[derive(Debug, Args)]
+pub struct MeshArgs {
+    /// The input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output file: .ply (binary), .obj or .glb.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Exact vertex budget for the adaptive mesh; without it, the full-resolution mesh.
+    #[arg(long, value_name = "N")]
+    pub vertices: Option<usize>,
+    /// Coordinate frame of the output.
+    #[arg(long, value_enum, default_value_t = FrameArg::Camera)]
+    pub frame: FrameArg,
+    /// Write ASCII PLY instead of binary.
+    #[arg(long)]
+    pub ascii: bool,
+    /// Print a JSON summary instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `spatia synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Seed of the scene (the same seed gives the same scene).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Add depth-sensor and colour noise.
+    #[arg(long)]
+    pub noise: bool,
+    /// Output scene directory (with --count, the parent of one folder a scene).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Image width, pixels.
+    #[arg(long, default_value_t = 640)]
+    pub width: usize,
+    /// Image height, pixels.
+    #[arg(long, default_value_t = 480)]
+    pub height: usize,
+    /// Generate this many scenes, seeds SEED, SEED+1, ..., into OUTPUT/scene-SEED.
+    #[arg(long)]
+    pub count: Option<u64>,
+}

@@ -1,0 +1,31 @@
+//! One module a subcommand.
+
+pub mod mesh;
+pub mod synth;
+
+use anyhow::{Context, bail};
+use spatia::geom::{LoadOptions, RgbdFrame};
+
+use crate::args::InputArgs;
+
+/// Reads the frame a command works on: a scene directory, or a photo with `--depth`.
+pub fn load_frame(input: &InputArgs) -> anyhow::Result<RgbdFrame> {
+    let opts = LoadOptions { max_pixels: input.max_pixels, depth_scale: input.depth_scale };
+    let path = &input.path;
+    if path.is_dir() {
+        if input.depth.is_some() || input.camera.is_some() {
+            bail!("{}: --depth and --camera apply to a photo, not a scene directory", path.display());
+        }
+        return RgbdFrame::from_dir(path, &opts).with_context(|| format!("reading scene {}", path.display()));
+    }
+    if !path.exists() {
+        bail!("{}: no such file or directory", path.display());
+    }
+    let Some(depth) = &input.depth else {
+        bail!(
+            "{}: a photo needs a depth map (--depth FILE.png|FILE.npy); estimating depth from the photo alone needs a depth model, which is not installed",
+            path.display()
+        );
+    };
+    RgbdFrame::from_files(path, depth, input.camera.as_deref(), &opts).with_context(|| format!("reading {}", path.display()))
+}

@@ -1,0 +1,35 @@
+//! The `spatia` command: spatial questions about photos, from the terminal.
+
+mod args;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit status when a command ran but has no answer to give.
+pub const EXIT_NO_ANSWER: u8 = 1;
+/// Exit status on an error.
+pub const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed pipe (`spatia ... | head`) is not a failure.
+            if err.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("spatia: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let cli = args::Cli::parse();
+    match cli.command {
+        args::Command::Mesh(a) => commands::mesh::run(a),
+        args::Command::Synth(a) => commands::synth::run(a),
+    }
+}

@@ -1,0 +1,2 @@
+//! End-to-end tests of the spatia command line.
+
