@@ -10,7 +10,8 @@
 //!
 //! * **each step adds exactly one vertex**, which is how the budget is met exactly, and the
 //!   meshes at 512, 1024 and 2048 vertices are nested (each is a prefix of the next: the
-//!   output lists vertices in the order they were inserted);
+//!   output lists vertices in the order they were inserted). The tiles depend on the image
+//!   size alone (at most 128 corners), so nesting holds for every budget above that;
 //! * **there are no cracks between levels**: a triangle and its neighbour across a
 //!   hypotenuse always split together at the same midpoint, so no vertex ever lies on the
 //!   inside of another triangle's edge (no T-junctions), within a tile and across tile
@@ -19,7 +20,8 @@
 //! A vertex's priority is the largest weighted error in the region it refines: for every
 //! grid point, the difference between its depth and the depth of the flat triangle it would
 //! split (interpolated in inverse depth, which is exact for planes seen in perspective),
-//! propagated to its ancestors by taking the maximum. Unknown depth next to known depth
+//! plus [`LENGTH_ERROR`] per metre of the edge it splits, propagated to its ancestors by
+//! taking the maximum. Unknown depth next to known depth
 //! counts as [`HOLE_ERROR`], so holes get outlined. Ties prefer coarser vertices, so a
 //! perfectly flat scene is refined evenly. Grid points past the image's right and bottom
 //! edges are clamped onto the border; the degenerate triangles this makes are dropped and a
@@ -32,14 +34,22 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::frame::RgbdFrame;
+use crate::math::v3;
 use crate::mesh::{GridSurface, Mesh, MeshConfig};
 use crate::{Error, Result};
 
 /// Error assigned where known depth meets unknown depth, metres.
 pub const HOLE_ERROR: f32 = 1.0;
 
+/// Error charged per metre of the edge a vertex would split, so that flat but large
+/// triangles are refined too (and relevance weights can ask for density, not only accuracy).
+pub const LENGTH_ERROR: f32 = 0.02;
+
 /// Smallest tile side tried, pixels.
 const MIN_TILE: usize = 8;
+
+/// Most vertices in the coarsest level (the tile corners).
+const COARSE_VERTICES: usize = 128;
 
 #[derive(Clone, Copy)]
 enum Kind {
@@ -202,13 +212,14 @@ impl GridSurface {
         }
         let z = |p: usize| pts[p][2];
 
-        // The largest tile that still leaves room for refinement within the budget.
-        let mut n = MIN_TILE;
+        // Tiles depend on the image alone, so meshes of different budgets share their coarse
+        // level and nest; only a budget below that level gets larger tiles.
         let corners = |n: usize| {
             let g = Grid::new(w, h, n);
             ((g.gw - 1) / n + 1) * ((g.gh - 1) / n + 1)
         };
-        while n < w.max(h) && corners(n) > (budget / 2).max(4) {
+        let mut n = MIN_TILE;
+        while n < w.max(h) && (corners(n) > COARSE_VERTICES || corners(n) > budget) {
             n *= 2;
         }
         let g = Grid::new(w, h, n);
@@ -226,8 +237,14 @@ impl GridSurface {
                     let own = if zm <= 0.0 {
                         0.0
                     } else {
-                        let (za, zb) = (z(g.pixel(ends[0].0, ends[0].1)), z(g.pixel(ends[1].0, ends[1].1)));
-                        let e = if za <= 0.0 || zb <= 0.0 { HOLE_ERROR } else { (zm - 2.0 / (1.0 / za + 1.0 / zb)).abs() };
+                        let (pa, pb) = (g.pixel(ends[0].0, ends[0].1), g.pixel(ends[1].0, ends[1].1));
+                        let (za, zb) = (z(pa), z(pb));
+                        let e = if za <= 0.0 || zb <= 0.0 {
+                            HOLE_ERROR
+                        } else {
+                            let length = (v3(pts[pa]) - v3(pts[pb])).norm();
+                            (zm - 2.0 / (1.0 / za + 1.0 / zb)).abs() + LENGTH_ERROR * length
+                        };
                         e * weights.map_or(1.0, |wt| wt[pm])
                     };
                     let i = idx(x, y);

@@ -5,34 +5,42 @@ use crate::depth::DepthMap;
 
 /// When two neighbouring pixels belong to the same surface.
 ///
-/// The edge between pixels `p` and `q` (depths `zp`, `zq`) is *broken* when
-/// `|zp - zq| > abs + per_m2 * min(zp, zq)^2 + slope_factor * s`, where `s` is the smaller of
-/// the depth steps continuing the line on either side (`p` to the pixel before it, `q` to the
-/// pixel after it). The `z^2` term follows sensor noise (structured light and stereo lose
-/// precision with the square of the distance); the slope term keeps a floor or wall seen at
-/// a grazing angle connected, because there every step is large but all steps are alike,
-/// while at an object's silhouette one step stands out from its neighbours. Unknown depth
-/// breaks every edge it touches.
+/// Two tests, in inverse depth `u = 1/z`, where every plane is linear in pixel coordinates
+/// and depth-sensor noise is nearly constant (stereo and structured light measure
+/// disparity, which is `u` up to a scale). The edge between pixels `p` and `q` is kept when
+///
+/// 1. the step is within noise: `|u_q - u_p| <= (abs + per_m2 z^2) / z^2` at `z = min(z_p, z_q)`
+///    (the same as `|z_q - z_p| <= abs + per_m2 z^2` for small steps: 3 cm at 2 m, 5.5 cm at
+///    3 m with the defaults), or
+/// 2. the step continues a ramp: on both sides, the step from the pixel before `p` and the
+///    step after `q` predict this one, `|d - d_side| <= base + ramp_rel |d|`. (Next to
+///    unknown depth or the image border only test 1 applies: sensors drop pixels at
+///    exactly the silhouettes this rule is for.) A floor seen at
+///    a grazing angle has large steps in depth, but equal steps in inverse depth, so it stays
+///    connected; at a silhouette the step stands alone (the object's surface is flat or turns
+///    back), so it breaks, even for an object one pixel wide.
+///
+/// Unknown depth breaks every edge it touches.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JumpRule {
     /// Constant part of the allowed step, metres.
     pub abs: f32,
     /// Part that grows with the square of the depth, metres per square metre.
     pub per_m2: f32,
-    /// How many times the neighbouring step a surface may change by between two pixels.
-    pub slope_factor: f32,
+    /// How far (relative) a step may differ from the neighbouring step and still be a ramp.
+    pub ramp_rel: f32,
 }
 
-/// Allowed step between neighbours: 1 cm, plus 1 cm at 1 m growing with z^2.
+/// Allowed step between neighbours: 1 cm, plus 0.5 cm at 1 m growing with z^2 (3 cm at 2 m, 5.5 cm at 3 m).
 pub const DEFAULT_JUMP_ABS: f32 = 0.01;
 /// See [`JumpRule::per_m2`].
-pub const DEFAULT_JUMP_PER_M2: f32 = 0.01;
-/// See [`JumpRule::slope_factor`].
-pub const DEFAULT_SLOPE_FACTOR: f32 = 3.0;
+pub const DEFAULT_JUMP_PER_M2: f32 = 0.005;
+/// See [`JumpRule::ramp_rel`].
+pub const DEFAULT_RAMP_REL: f32 = 0.25;
 
 impl Default for JumpRule {
     fn default() -> Self {
-        JumpRule { abs: DEFAULT_JUMP_ABS, per_m2: DEFAULT_JUMP_PER_M2, slope_factor: DEFAULT_SLOPE_FACTOR }
+        JumpRule { abs: DEFAULT_JUMP_ABS, per_m2: DEFAULT_JUMP_PER_M2, ramp_rel: DEFAULT_RAMP_REL }
     }
 }
 
@@ -44,16 +52,20 @@ impl JumpRule {
         if zp <= 0.0 || zq <= 0.0 {
             return true;
         }
-        let jump = (zp - zq).abs();
         let zm = zp.min(zq);
-        let base = self.abs + self.per_m2 * zm * zm;
-        if jump <= base {
+        let base = (self.abs + self.per_m2 * zm * zm) / (zm * zm);
+        let (up, uq) = (1.0 / zp, 1.0 / zq);
+        let d = uq - up;
+        if d.abs() <= base {
             return false;
         }
-        let sp = if before > 0.0 { (zp - before).abs() } else { f32::INFINITY };
-        let sq = if after > 0.0 { (after - zq).abs() } else { f32::INFINITY };
-        let slope = sp.min(sq);
-        !(slope.is_finite() && jump <= base + self.slope_factor * slope)
+        let tol = base + self.ramp_rel * d.abs();
+        // Both sides must be known and agree: next to a hole (sensors drop pixels at exactly
+        // the silhouettes this rule is for) or at the image border, only the noise test holds.
+        if before <= 0.0 || after <= 0.0 {
+            return true;
+        }
+        !((d - (up - 1.0 / before)).abs() <= tol && (d - (1.0 / after - uq)).abs() <= tol)
     }
 }
 
@@ -168,6 +180,10 @@ mod tests {
         assert!(!rule.broken(3.00, 3.08, 3.16, 3.24));
         // An object edge: flat at 2 m, then the background at 2.3 m.
         assert!(rule.broken(2.0, 2.0, 2.3, 2.3));
+        // A one-pixel object in front of a grazing floor: the ramp turns back at the object.
+        assert!(rule.broken(6.3, 5.4, 6.45, 6.6));
+        // A grazing floor far away, steps growing with distance.
+        assert!(!rule.broken(5.0, 5.4, 5.85, 6.35));
         // Unknown depth breaks.
         assert!(rule.broken(1.0, 1.0, 0.0, 1.0));
         // Small steps are always fine.

@@ -27,6 +27,7 @@ pub fn arr(v: &Vec3) -> [f32; 3] {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Moments {
     n: f64,
+    count: usize,
     sum: [f64; 3],
     outer: [f64; 6],
 }
@@ -35,22 +36,29 @@ impl Moments {
     /// Adds one point.
     #[inline]
     pub fn add(&mut self, p: [f32; 3]) {
+        self.add_weighted(p, 1.0);
+    }
+
+    /// Adds one point with a weight (e.g. the inverse variance of its noise).
+    #[inline]
+    pub fn add_weighted(&mut self, p: [f32; 3], w: f64) {
         let (x, y, z) = (p[0] as f64, p[1] as f64, p[2] as f64);
-        self.n += 1.0;
-        self.sum[0] += x;
-        self.sum[1] += y;
-        self.sum[2] += z;
-        self.outer[0] += x * x;
-        self.outer[1] += x * y;
-        self.outer[2] += x * z;
-        self.outer[3] += y * y;
-        self.outer[4] += y * z;
-        self.outer[5] += z * z;
+        self.n += w;
+        self.count += 1;
+        self.sum[0] += w * x;
+        self.sum[1] += w * y;
+        self.sum[2] += w * z;
+        self.outer[0] += w * x * x;
+        self.outer[1] += w * x * y;
+        self.outer[2] += w * x * z;
+        self.outer[3] += w * y * y;
+        self.outer[4] += w * y * z;
+        self.outer[5] += w * z * z;
     }
 
     /// Number of points added.
     pub fn count(&self) -> usize {
-        self.n as usize
+        self.count
     }
 
     /// Mean of the points (zero when empty).

@@ -113,10 +113,10 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
     let min_total = cfg.min_inliers.max((cfg.min_fraction * points.len() as f32) as usize).max(3);
     let origin = Vec3::zeros();
     let mut found = Vec::new();
+    let tol = |p: &Vec3| cfg.distance + cfg.distance_per_m2 * p.norm_squared();
     let is_inlier = |plane: &Plane, i: u32| {
         let p = v3(points[i as usize]);
-        let tol = cfg.distance + cfg.distance_per_m2 * p.norm_squared();
-        plane.distance(&p).abs() <= tol
+        plane.distance(&p).abs() <= tol(&p)
             && normals.is_none_or(|ns| plane.normal.dot(&v3(ns[i as usize])).abs() >= cos_max)
     };
     while found.len() < cfg.max_planes && remaining.len() >= min_total {
@@ -145,9 +145,11 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
         }
         let Some((_, mut plane)) = best else { break };
         for _ in 0..cfg.refine {
+            // Weighted by inverse noise variance: far points, noisier, count less.
             let mut m = Moments::default();
             for &i in remaining.iter().filter(|&&i| is_inlier(&plane, i)) {
-                m.add(points[i as usize]);
+                let p = points[i as usize];
+                m.add_weighted(p, 1.0 / (tol(&v3(p)) as f64).powi(2));
             }
             match Plane::fit(&m) {
                 Some(p) => plane = p.facing(&origin),

@@ -1,0 +1,10 @@
+//! Integration tests of spatia-geom on generated scenes with exact ground truth and on the
+//! real Middlebury Motorcycle capture.
+
+mod util;
+
+mod bad_input;
+mod index;
+mod meshes;
+mod real;
+mod scenes;
