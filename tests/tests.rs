@@ -1,2 +1,6 @@
-//! End-to-end tests of the spatia command line.
+//! End-to-end tests of the `spatia` command line: what users type, what they get back.
 
+mod util;
+
+mod mesh;
+mod synth;

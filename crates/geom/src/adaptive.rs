@@ -226,7 +226,8 @@ impl GridSurface {
         let idx = |x: usize, y: usize| y * g.gw + x;
 
         // Errors, finest level first, each propagated to the parents as a maximum.
-        let mut err = vec![0.0f32; g.gw * g.gh];
+        let mut err = Vec::new();
+        err.resize(g.gw * g.gh, 0.0f32);
         let mut s = 1;
         while s < n {
             for pass in 0..2 {
@@ -281,7 +282,8 @@ impl GridSurface {
         // Greedy insertion, one vertex a step.
         const QUEUED: u8 = 1;
         const SELECTED: u8 = 2;
-        let mut state = vec![0u8; g.gw * g.gh];
+        let mut state = Vec::new();
+        state.resize(g.gw * g.gh, 0u8);
         let mut owner = vec![u32::MAX; w * h];
         let mut order: Vec<usize> = Vec::with_capacity(budget);
         let mut heap = BinaryHeap::new();

@@ -49,24 +49,36 @@ impl JumpRule {
     /// before `p` and one after `q` along the same line (0 when unknown or off the image).
     #[inline]
     pub fn broken(&self, before: f32, zp: f32, zq: f32, after: f32) -> bool {
-        if zp <= 0.0 || zq <= 0.0 {
+        self.broken_inverse(inverse(before), inverse(zp), inverse(zq), inverse(after))
+    }
+
+    /// [`JumpRule::broken`] on inverse depths (`1/z`, 0 when unknown), which is how the rule
+    /// is defined and what a whole-image pass precomputes.
+    #[inline]
+    pub fn broken_inverse(&self, before: f32, up: f32, uq: f32, after: f32) -> bool {
+        if up <= 0.0 || uq <= 0.0 {
             return true;
         }
-        let zm = zp.min(zq);
-        let base = (self.abs + self.per_m2 * zm * zm) / (zm * zm);
-        let (up, uq) = (1.0 / zp, 1.0 / zq);
+        // The noise allowance at the nearer depth, (abs + per_m2 z^2) / z^2, in inverse depth.
+        let um = up.max(uq);
+        let base = self.abs * um * um + self.per_m2;
         let d = uq - up;
         if d.abs() <= base {
             return false;
         }
-        let tol = base + self.ramp_rel * d.abs();
         // Both sides must be known and agree: next to a hole (sensors drop pixels at exactly
         // the silhouettes this rule is for) or at the image border, only the noise test holds.
         if before <= 0.0 || after <= 0.0 {
             return true;
         }
-        !((d - (up - 1.0 / before)).abs() <= tol && (d - (1.0 / after - uq)).abs() <= tol)
+        let tol = base + self.ramp_rel * d.abs();
+        !((d - (up - before)).abs() <= tol && (d - (after - uq)).abs() <= tol)
     }
+}
+
+#[inline]
+fn inverse(z: f32) -> f32 {
+    if z > 0.0 { 1.0 / z } else { 0.0 }
 }
 
 /// Per-pixel flags: is the edge to the right neighbour, and to the neighbour below, broken?
@@ -78,41 +90,35 @@ pub struct DepthEdges {
     flags: Vec<u8>,
 }
 
-const RIGHT: u8 = 1;
-const DOWN: u8 = 2;
+pub(crate) const RIGHT: u8 = 1;
+pub(crate) const DOWN: u8 = 2;
 
 impl DepthEdges {
     /// Classifies every horizontal and vertical pixel edge of a depth map.
     pub fn from_depth(depth: &DepthMap, rule: &JumpRule) -> Self {
         let (w, h) = (depth.width(), depth.height());
-        let z = depth.as_slice();
-        let mut flags = vec![0u8; w * h];
+        let u: Vec<f32> = depth.as_slice().iter().map(|&z| inverse(z)).collect();
+        let at = |i: isize| if i >= 0 && (i as usize) < u.len() { u[i as usize] } else { 0.0 };
+        let mut flags = vec![RIGHT | DOWN; w * h];
         for y in 0..h {
-            let row = &z[y * w..(y + 1) * w];
+            let row = &u[y * w..(y + 1) * w];
+            for x in 0..w.saturating_sub(1) {
+                let before = if x > 0 { row[x - 1] } else { 0.0 };
+                let after = if x + 2 < w { row[x + 2] } else { 0.0 };
+                if !rule.broken_inverse(before, row[x], row[x + 1], after) {
+                    flags[y * w + x] &= !RIGHT;
+                }
+            }
+        }
+        for y in 0..h.saturating_sub(1) {
             for x in 0..w {
-                let i = y * w + x;
-                let mut f = 0;
-                if x + 1 >= w
-                    || rule.broken(
-                        if x > 0 { row[x - 1] } else { 0.0 },
-                        row[x],
-                        row[x + 1],
-                        if x + 2 < w { row[x + 2] } else { 0.0 },
-                    )
-                {
-                    f |= RIGHT;
+                let i = (y * w + x) as isize;
+                let (wi, last) = (w as isize, y + 2 >= h);
+                let before = if y > 0 { at(i - wi) } else { 0.0 };
+                let after = if last { 0.0 } else { at(i + 2 * wi) };
+                if !rule.broken_inverse(before, u[i as usize], u[(i + wi) as usize], after) {
+                    flags[i as usize] &= !DOWN;
                 }
-                if y + 1 >= h
-                    || rule.broken(
-                        if y > 0 { z[i - w] } else { 0.0 },
-                        z[i],
-                        z[i + w],
-                        if y + 2 < h { z[i + 2 * w] } else { 0.0 },
-                    )
-                {
-                    f |= DOWN;
-                }
-                flags[i] = f;
             }
         }
         DepthEdges { width: w, height: h, flags }
@@ -126,6 +132,11 @@ impl DepthEdges {
     /// Height of the grid.
     pub fn height(&self) -> usize {
         self.height
+    }
+
+    /// Per-pixel bits: [`RIGHT`] set when the edge to the right is broken, [`DOWN`] below.
+    pub(crate) fn raw(&self) -> &[u8] {
+        &self.flags
     }
 
     /// Whether pixels `(x, y)` and `(x + 1, y)` lie on one surface.

@@ -46,6 +46,9 @@ impl Plane {
     }
 }
 
+/// Refits before the last use at most this many points.
+const REFINE_POINTS: usize = 20_000;
+
 /// Settings of [`detect_planes`]. Points are expected in the camera frame, where the
 /// distance from the origin is the distance from the sensor.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -113,10 +116,12 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
     let min_total = cfg.min_inliers.max((cfg.min_fraction * points.len() as f32) as usize).max(3);
     let origin = Vec3::zeros();
     let mut found = Vec::new();
-    let tol = |p: &Vec3| cfg.distance + cfg.distance_per_m2 * p.norm_squared();
+    let mut taken = vec![false; points.len()];
+    // Each point's inlier distance, fixed by its range.
+    let tols: Vec<f32> = points.iter().map(|p| cfg.distance + cfg.distance_per_m2 * v3(*p).norm_squared()).collect();
     let is_inlier = |plane: &Plane, i: u32| {
         let p = v3(points[i as usize]);
-        plane.distance(&p).abs() <= tol(&p)
+        plane.distance(&p).abs() <= tols[i as usize]
             && normals.is_none_or(|ns| plane.normal.dot(&v3(ns[i as usize])).abs() >= cos_max)
     };
     while found.len() < cfg.max_planes && remaining.len() >= min_total {
@@ -144,12 +149,14 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
             }
         }
         let Some((_, mut plane)) = best else { break };
-        for _ in 0..cfg.refine {
+        // Refits on an evenly strided subset of the remaining points; the last on all of them.
+        let stride = (remaining.len() / REFINE_POINTS).max(1);
+        for round in 0..cfg.refine {
             // Weighted by inverse noise variance: far points, noisier, count less.
+            let step = if round + 1 == cfg.refine { 1 } else { stride };
             let mut m = Moments::default();
-            for &i in remaining.iter().filter(|&&i| is_inlier(&plane, i)) {
-                let p = points[i as usize];
-                m.add_weighted(p, 1.0 / (tol(&v3(p)) as f64).powi(2));
+            for &i in remaining.iter().step_by(step).filter(|&&i| is_inlier(&plane, i)) {
+                m.add_weighted(points[i as usize], 1.0 / (tols[i as usize] as f64).powi(2));
             }
             match Plane::fit(&m) {
                 Some(p) => plane = p.facing(&origin),
@@ -168,8 +175,10 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
             sq += (plane.distance(&p) as f64).powi(2);
         }
         let rms = (sq / inliers.len() as f64).sqrt() as f32;
-        let keep: std::collections::HashSet<u32> = inliers.iter().copied().collect();
-        remaining.retain(|i| !keep.contains(i));
+        for &i in &inliers {
+            taken[i as usize] = true;
+        }
+        remaining.retain(|&i| !taken[i as usize]);
         found.push(DetectedPlane { plane: plane.facing(&origin), inliers, rms, centroid: m.mean() });
     }
     found
