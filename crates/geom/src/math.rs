@@ -1,5 +1,8 @@
 //! The geometry aliases every spatia crate uses, all over nalgebra, all in `f32`.
 
+/// The math crate itself, for the rare matrix the aliases do not name.
+pub use nalgebra as na;
+
 /// A 3-vector (positions, directions, normals), metres where it is a position.
 pub type Vec3 = nalgebra::Vector3<f32>;
 /// A 2-vector (floor-plane coordinates, pixel coordinates).

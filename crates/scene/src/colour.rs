@@ -1,0 +1,164 @@
+//! Colour: basic colour names chosen in CIELAB from an object's lit pixels, and the
+//! shading-tolerant test that says whether two neighbouring pixels can be one material.
+
+use serde::{Deserialize, Serialize};
+
+/// The basic colour terms spatia names (Berlin and Kay's eleven, plus cyan and magenta).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColourName {
+    /// Red.
+    Red,
+    /// Orange.
+    Orange,
+    /// Yellow.
+    Yellow,
+    /// Green.
+    Green,
+    /// Cyan.
+    Cyan,
+    /// Blue.
+    Blue,
+    /// Purple.
+    Purple,
+    /// Magenta.
+    Magenta,
+    /// Pink.
+    Pink,
+    /// Brown.
+    Brown,
+    /// White.
+    White,
+    /// Gray.
+    Gray,
+    /// Black.
+    Black,
+}
+
+/// Prototype sRGB values of the names: typical swatches, not any one renderer's paints.
+const PROTOTYPES: [(ColourName, [u8; 3]); 13] = [
+    (ColourName::Red, [215, 25, 30]),
+    (ColourName::Orange, [245, 135, 25]),
+    (ColourName::Yellow, [240, 215, 40]),
+    (ColourName::Green, [40, 165, 55]),
+    (ColourName::Cyan, [30, 200, 215]),
+    (ColourName::Blue, [35, 65, 205]),
+    (ColourName::Purple, [125, 45, 165]),
+    (ColourName::Magenta, [215, 40, 180]),
+    (ColourName::Pink, [245, 160, 190]),
+    (ColourName::Brown, [125, 80, 40]),
+    (ColourName::White, [240, 240, 235]),
+    (ColourName::Gray, [128, 128, 128]),
+    (ColourName::Black, [25, 25, 25]),
+];
+
+impl ColourName {
+    /// The English word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColourName::Red => "red",
+            ColourName::Orange => "orange",
+            ColourName::Yellow => "yellow",
+            ColourName::Green => "green",
+            ColourName::Cyan => "cyan",
+            ColourName::Blue => "blue",
+            ColourName::Purple => "purple",
+            ColourName::Magenta => "magenta",
+            ColourName::Pink => "pink",
+            ColourName::Brown => "brown",
+            ColourName::White => "white",
+            ColourName::Gray => "gray",
+            ColourName::Black => "black",
+        }
+    }
+
+    /// Every name.
+    pub fn all() -> impl Iterator<Item = ColourName> {
+        PROTOTYPES.iter().map(|p| p.0)
+    }
+}
+
+/// sRGB (8-bit) to CIELAB (D65).
+pub fn lab(rgb: [u8; 3]) -> [f32; 3] {
+    let lin = |c: u8| {
+        let c = c as f32 / 255.0;
+        if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    let (r, g, b) = (lin(rgb[0]), lin(rgb[1]), lin(rgb[2]));
+    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    let f = |t: f32| if t > 0.008856 { t.cbrt() } else { 7.787 * t + 16.0 / 116.0 };
+    let (fx, fy, fz) = (f(x), f(y), f(z));
+    [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+}
+
+/// The object colour from its pixels: the median of its brightest quarter, which is the
+/// face turned to the light; shadowed faces would turn red into brown and white into gray.
+pub fn representative(pixels: &mut [[u8; 3]]) -> [u8; 3] {
+    if pixels.is_empty() {
+        return [0, 0, 0];
+    }
+    let luma = |p: &[u8; 3]| 299 * p[0] as u32 + 587 * p[1] as u32 + 114 * p[2] as u32;
+    pixels.sort_unstable_by_key(|p| std::cmp::Reverse(luma(p)));
+    let top = &pixels[..pixels.len().div_ceil(4)];
+    let channel = |c: usize| {
+        let mut v: Vec<u8> = top.iter().map(|p| p[c]).collect();
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    [channel(0), channel(1), channel(2)]
+}
+
+/// The nearest basic colour name in CIELAB, with chroma weighted above lightness so a
+/// dimly lit colour keeps its name.
+pub fn name(rgb: [u8; 3]) -> ColourName {
+    let c = lab(rgb);
+    let mut best = (f32::INFINITY, ColourName::Gray);
+    for (n, p) in PROTOTYPES {
+        let q = lab(p);
+        let d = 0.5 * (c[0] - q[0]).powi(2) + (c[1] - q[1]).powi(2) + (c[2] - q[2]).powi(2);
+        if d < best.0 {
+            best = (d, n);
+        }
+    }
+    best.1
+}
+
+/// Whether two neighbouring pixels can be the same material under different shading:
+/// their chromaticities agree and their brightness differs by at most `max_ratio`.
+#[inline]
+pub fn compatible(a: [u8; 3], b: [u8; 3], max_chroma: f32, max_ratio: f32) -> bool {
+    // Chromaticity with a floor, so that dark pixels' noise does not dominate.
+    const FLOOR: f32 = 30.0;
+    let sa = a[0] as f32 + a[1] as f32 + a[2] as f32 + 3.0 * FLOOR;
+    let sb = b[0] as f32 + b[1] as f32 + b[2] as f32 + 3.0 * FLOOR;
+    let mut d = 0.0f32;
+    for k in 0..3 {
+        d = d.max(((a[k] as f32 + FLOOR) / sa - (b[k] as f32 + FLOOR) / sb).abs());
+    }
+    let ratio = if sa > sb { sa / sb } else { sb / sa };
+    d <= max_chroma && ratio <= max_ratio
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shaded_colours_keep_their_names() {
+        for (n, p) in PROTOTYPES {
+            assert_eq!(name(p), n);
+        }
+        // Red in shadow is still red, not brown.
+        assert_eq!(name([140, 20, 20]), ColourName::Red);
+        assert_eq!(name([120, 115, 112]), ColourName::Gray);
+    }
+
+    #[test]
+    fn shading_is_compatible_but_another_paint_is_not() {
+        assert!(compatible([200, 30, 30], [120, 18, 18], 0.05, 2.0));
+        assert!(!compatible([200, 30, 30], [240, 130, 30], 0.05, 2.0));
+        assert!(!compatible([30, 30, 30], [235, 235, 235], 0.05, 2.0));
+    }
+}

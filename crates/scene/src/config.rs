@@ -1,0 +1,65 @@
+//! Every threshold of scene understanding, in one place, with its reason.
+
+use serde::{Deserialize, Serialize};
+use spatia_geom::{MeshConfig, RansacConfig};
+
+/// Settings of [`crate::Scene::from_frame`]. The defaults suit indoor RGB-D at 0.5-6 m.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SceneConfig {
+    /// Discontinuities and normals.
+    pub mesh: MeshConfig,
+    /// Plane search (floor, walls, ceiling).
+    pub ransac: RansacConfig,
+    /// Distance from a structural plane (floor, wall) that still counts as on it, metres,
+    /// at the sensor...
+    pub plane_tol: f32,
+    /// ...plus this much per square metre of range (depth noise grows with z^2).
+    pub plane_tol_per_m2: f32,
+    /// A pixel is on a structural plane only if its normal is within this many degrees.
+    pub plane_normal_deg: f32,
+    /// A vertical plane is a wall if it holds at least this fraction of the pixels.
+    pub wall_min_fraction: f32,
+    /// A pixel faces up if its normal is within this many degrees of up.
+    pub up_deg: f32,
+    /// An up-facing patch is a support surface (table top, shelf) when its floor footprint
+    /// is at least this many square metres; smaller ones are the tops of objects.
+    pub support_min_area: f32,
+    /// Two neighbouring pixels are one material if their chromaticities differ by at most
+    /// this...
+    pub max_chroma: f32,
+    /// ...and their brightness by at most this ratio (shading varies brightness).
+    pub max_brightness_ratio: f32,
+    /// Objects smaller than this fraction of the image's pixels are dropped as noise...
+    pub min_object_fraction: f32,
+    /// ...and never fewer pixels than this.
+    pub min_object_pixels: usize,
+    /// Supported: the supporter's top is within this gap below the object's bottom, metres
+    /// (Sr3D's "on" rule)...
+    pub support_gap: f32,
+    /// ...and their footprints overlap by more than this fraction of the object's.
+    pub support_overlap: f32,
+    /// In contact: the gap is at most this, metres.
+    pub contact_gap: f32,
+}
+
+impl Default for SceneConfig {
+    fn default() -> Self {
+        SceneConfig {
+            mesh: MeshConfig::default(),
+            ransac: RansacConfig { min_fraction: 0.01, ..RansacConfig::default() },
+            plane_tol: 0.015,
+            plane_tol_per_m2: 0.002,
+            plane_normal_deg: 35.0,
+            wall_min_fraction: 0.02,
+            up_deg: 25.0,
+            support_min_area: 0.25,
+            max_chroma: 0.045,
+            max_brightness_ratio: 1.35,
+            min_object_fraction: 0.0002,
+            min_object_pixels: 40,
+            support_gap: 0.15,
+            support_overlap: 0.3,
+            contact_gap: 0.03,
+        }
+    }
+}

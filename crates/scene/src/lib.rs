@@ -1,0 +1,538 @@
+//! spatia-scene: from RGB-D geometry to the scene tree spatia answers questions from:
+//! scene > objects > parts, with colour, shape, metric size, completed (amodal) extent and
+//! what rests on what.
+//!
+//! ```
+//! use spatia_geom::{LoadOptions, RgbdFrame};
+//! use spatia_scene::{Scene, SceneConfig};
+//!
+//! let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tabletop");
+//! let frame = RgbdFrame::from_dir(&dir, &LoadOptions::default())?;
+//! let scene = Scene::from_frame(&frame, &SceneConfig::default())?;
+//! let table = scene.objects.iter().find(|o| o.label == "table").expect("the example has a table");
+//! assert!(table.size[2] > 0.5, "tables are knee high or more");
+//! for o in &scene.objects {
+//!     println!("{} {}: {:?} m, on {:?}", o.id, o.name, o.size, o.on);
+//! }
+//! # Ok::<(), spatia_scene::Error>(())
+//! ```
+//!
+//! # How it works
+//! 1. Geometry: grid normals and discontinuities, RANSAC planes and the gravity frame
+//!    (spatia-geom).
+//! 2. Structure: floor, walls (large vertical planes) and ceiling pixels, by distance to
+//!    their plane and normal; up-facing patches with a floor footprint of at least
+//!    [`SceneConfig::support_min_area`] are support surfaces (table tops, shelves).
+//! 3. Objects: region growing over pixel adjacency; neighbours join when the depth is
+//!    continuous, the colours can be one paint under different shading (chromaticity equal,
+//!    brightness within a ratio), and they are not a contact crease (a face rising from an
+//!    up-facing surface below it: where a box stands on a table or on another box). Pieces
+//!    under a support surface that share its paint and reach the floor (legs) or its rim
+//!    join it, so a table is one object. Fragments below a size floor are dropped.
+//! 4. Per object: shape models (sphere, upright cylinder, box) fitted to the points; the
+//!    best relative residual gives the class and the completed centre and size.
+//!    Colour is named in CIELAB from the lit pixels. Parts, support, names follow.
+#![warn(missing_docs)]
+
+mod colour;
+mod config;
+mod parts;
+mod segment;
+mod shape;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use spatia_geom::math::{Vec2, Vec3, v3};
+use spatia_geom::{GridSurface, GroundSource, IntrinsicsSource, LoadOptions, RgbdFrame, SceneFrame, detect_planes};
+
+pub use colour::{ColourName, compatible, lab, name as colour_name, representative};
+pub use config::SceneConfig;
+pub use parts::Part;
+pub use segment::{inside, polygon_area};
+pub use shape::{CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, fit, fit_circle, fit_sphere};
+
+/// What can go wrong while building a scene.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or validating the input.
+    #[error(transparent)]
+    Geom(#[from] spatia_geom::Error),
+    /// User masks that do not fit the photo or cannot be read.
+    #[error("{path}: {reason}")]
+    Masks {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where the depth came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DepthSource {
+    /// A depth sensor or stereo: metric.
+    Sensor,
+    /// A monocular depth model: relative, scaled.
+    Model,
+}
+
+/// One object of the scene.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    /// Id, 1-based; the value in the masks image.
+    pub id: u16,
+    /// A unique human name ("red sphere", "left red sphere", "table").
+    pub name: String,
+    /// The category: a user label, "table", or the shape noun.
+    pub label: String,
+    /// Basic colour name.
+    pub colour: ColourName,
+    /// Representative colour (the lit pixels).
+    pub rgb: [u8; 3],
+    /// Shape class.
+    pub shape: ShapeClass,
+    /// Centre of the completed shape, camera frame.
+    pub centre_cam: [f32; 3],
+    /// Centre of the completed shape, scene frame.
+    pub centre: [f32; 3],
+    /// Width, depth, height of the completed shape (gravity-aligned), metres.
+    pub size: [f32; 3],
+    /// Width, depth, height of what is visible (gravity-aligned box of the points), metres.
+    pub visible_size: [f32; 3],
+    /// Yaw of the width axis, degrees.
+    pub yaw_deg: f32,
+    /// Median distance of the points from the fitted shape, metres.
+    pub fit_residual: f32,
+    /// The object it rests on (`None`: the floor, or nothing found).
+    pub on: Option<u16>,
+    /// Gap between its bottom and its supporter's top, metres (the floor when `on` is none).
+    pub support_gap: f32,
+    /// Visible pixels.
+    pub pixels: usize,
+    /// Row-major pixel indices.
+    pub pixel_ids: Vec<u32>,
+    /// Scene-frame points of the visible pixels.
+    pub points: Vec<[f32; 3]>,
+    /// Parts.
+    pub parts: Vec<Part>,
+}
+
+impl Object {
+    /// Bottom of the completed shape (scene z).
+    pub fn bottom(&self) -> f32 {
+        self.centre[2] - self.size[2] / 2.0
+    }
+
+    /// Top of the completed shape (scene z).
+    pub fn top(&self) -> f32 {
+        self.centre[2] + self.size[2] / 2.0
+    }
+}
+
+/// What a structural or support plane is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurfaceKind {
+    /// The floor.
+    Floor,
+    /// A wall.
+    Wall,
+    /// The ceiling.
+    Ceiling,
+    /// A horizontal surface objects stand on (a table top); part of an object.
+    Support,
+}
+
+/// A plane of the scene.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Surface {
+    /// What it is.
+    pub kind: SurfaceKind,
+    /// Unit normal, scene frame.
+    pub normal: [f32; 3],
+    /// Offset: `normal . p + offset = 0`, scene frame.
+    pub offset: f32,
+    /// Pixels on it.
+    pub pixels: usize,
+    /// For a support surface, the object it belongs to.
+    pub object: Option<u16>,
+}
+
+/// The scene tree.
+#[derive(Debug, Clone)]
+pub struct Scene {
+    /// Image width.
+    pub width: usize,
+    /// Image height.
+    pub height: usize,
+    /// The gravity-aligned frame.
+    pub frame: SceneFrame,
+    /// Where the intrinsics came from.
+    pub intrinsics_source: IntrinsicsSource,
+    /// Where the depth came from.
+    pub depth_source: DepthSource,
+    /// Objects, ids 1..=n in order.
+    pub objects: Vec<Object>,
+    /// Floor, walls, ceiling and support surfaces.
+    pub surfaces: Vec<Surface>,
+    /// Object id per pixel (0 = none).
+    pub object_map: Vec<u16>,
+}
+
+/// User-supplied instance masks (`instances.png` uint16 + `labels.json`).
+#[derive(Debug, Clone)]
+pub struct UserMasks {
+    /// Instance id per pixel, 0 = none.
+    pub ids: Vec<u16>,
+    /// Label per instance id.
+    pub labels: std::collections::BTreeMap<u16, String>,
+}
+
+impl UserMasks {
+    /// Reads `instances.png` and `labels.json` from a scene directory, if both are there.
+    pub fn from_dir(dir: &Path, width: usize, height: usize) -> Result<Option<Self>> {
+        let (ip, lp) = (dir.join("instances.png"), dir.join("labels.json"));
+        if !(ip.is_file() && lp.is_file()) {
+            return Ok(None);
+        }
+        let err = |p: &Path, r: String| Error::Masks { path: p.into(), reason: r };
+        let img = spatia_geom::image::open(&ip).map_err(|e| err(&ip, e.to_string()))?;
+        let spatia_geom::image::DynamicImage::ImageLuma16(img) = img else {
+            return Err(err(&ip, "instance masks must be a 16-bit single-channel PNG".into()));
+        };
+        if (img.width() as usize, img.height() as usize) != (width, height) {
+            return Err(err(&ip, format!("masks are {}x{}, the photo is {width}x{height}", img.width(), img.height())));
+        }
+        let text = std::fs::read_to_string(&lp).map_err(|e| err(&lp, e.to_string()))?;
+        let raw: std::collections::BTreeMap<String, String> = serde_json::from_str(&text).map_err(|e| err(&lp, e.to_string()))?;
+        let mut labels = std::collections::BTreeMap::new();
+        for (k, v) in raw {
+            let id: u16 = k.parse().map_err(|_| err(&lp, format!("key '{k}' is not an instance id")))?;
+            labels.insert(id, v);
+        }
+        Ok(Some(UserMasks { ids: img.into_raw(), labels }))
+    }
+}
+
+impl Scene {
+    /// Reads a scene directory and builds its scene; uses `instances.png` + `labels.json`
+    /// as the objects when both are present.
+    pub fn from_dir(dir: &Path, load: &LoadOptions, cfg: &SceneConfig) -> Result<Self> {
+        let frame = RgbdFrame::from_dir(dir, load)?;
+        let masks = UserMasks::from_dir(dir, frame.width(), frame.height())?;
+        Self::build(&frame, masks.as_ref(), cfg)
+    }
+
+    /// Builds the scene of a frame by segmenting it.
+    pub fn from_frame(frame: &RgbdFrame, cfg: &SceneConfig) -> Result<Self> {
+        Self::build(frame, None, cfg)
+    }
+
+    /// Builds the scene of a frame; with `masks`, those are the objects.
+    pub fn build(frame: &RgbdFrame, masks: Option<&UserMasks>, cfg: &SceneConfig) -> Result<Self> {
+        let (w, h) = (frame.width(), frame.height());
+        let surface = GridSurface::from_frame(frame, &cfg.mesh);
+        let planes = surface.planes(&cfg.ransac);
+        let (pts, _) = surface.points.valid_points();
+        let sframe = SceneFrame::estimate(&pts, &planes);
+        let seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg);
+
+        // Object pixel lists, from the segmentation or the user's masks.
+        let mut groups: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+        let mut user_labels: std::collections::BTreeMap<u32, String> = Default::default();
+        match masks {
+            Some(m) => {
+                for (i, &id) in m.ids.iter().enumerate() {
+                    if id != 0 && surface.points.valid(i) {
+                        groups.entry(id as u32).or_default().push(i as u32);
+                    }
+                }
+                for (id, l) in &m.labels {
+                    user_labels.insert(*id as u32, l.clone());
+                }
+            }
+            None => {
+                for (i, &o) in seg.objects.iter().enumerate() {
+                    if o != 0 {
+                        groups.entry(o).or_default().push(i as u32);
+                    }
+                }
+            }
+        }
+
+        let cos_up = cfg.up_deg.to_radians().cos();
+        let is_top = |i: u32| matches!(seg.classes[i as usize], segment::Class::Top(_));
+        let up = |i: u32| seg.normals[i as usize][2] > cos_up;
+        let mut objects: Vec<Object> = Vec::new();
+        for (key, ids) in &groups {
+            let points: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).collect();
+            let normals: Vec<[f32; 3]> = ids.iter().map(|&i| seg.normals[i as usize]).collect();
+            let top_px = ids.iter().filter(|&&i| is_top(i)).count();
+            let is_table = top_px * 5 >= ids.len() && top_px > 0;
+            // First pass without the support height; resting objects are refitted below.
+            let Some(f) = fit(&points, &normals, None) else { continue };
+            let mut cols: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
+            let rgb = representative(&mut cols);
+            let visible = spatia_geom::Obb::gravity_aligned(&points).map(|b| b.extents()).unwrap_or_else(Vec3::zeros);
+            let (fit_obj, shape) = if is_table {
+                let b = spatia_geom::Obb::gravity_aligned(&points).unwrap_or(spatia_geom::Obb { centre: f.centre, axes: [Vec3::x(), Vec3::y(), Vec3::z()], half: f.size / 2.0 });
+                let top = b.centre.z + b.half.z;
+                let fb = Fit { class: ShapeClass::Other, centre: Vec3::new(b.centre.x, b.centre.y, top / 2.0), size: Vec3::new(b.half.x * 2.0, b.half.y * 2.0, top), yaw_deg: b.yaw_deg(), residual: f.residual };
+                (fb, ShapeClass::Other)
+            } else {
+                (f, f.class)
+            };
+            let label = user_labels.get(key).cloned().unwrap_or_else(|| if is_table { "table".into() } else { shape.noun().into() });
+            let parts = parts::split(shape, is_table, ids, &seg.points, &is_top, &up, w);
+            objects.push(Object {
+                id: 0,
+                name: String::new(),
+                label,
+                colour: colour_name(rgb),
+                rgb,
+                shape,
+                centre_cam: [0.0; 3],
+                centre: [fit_obj.centre.x, fit_obj.centre.y, fit_obj.centre.z],
+                size: [fit_obj.size.x, fit_obj.size.y, fit_obj.size.z],
+                visible_size: [visible.x, visible.y, visible.z],
+                yaw_deg: fit_obj.yaw_deg,
+                fit_residual: fit_obj.residual,
+                on: None,
+                support_gap: 0.0,
+                pixels: ids.len(),
+                pixel_ids: ids.clone(),
+                points,
+                parts,
+            });
+        }
+        for (k, o) in objects.iter_mut().enumerate() {
+            o.id = k as u16 + 1;
+        }
+        support(&mut objects, &seg, cfg);
+        // Refit resting boxes and cylinders down to their support: their foot is often hidden.
+        for k in 0..objects.len() {
+            let o = &objects[k];
+            if matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder) && o.support_gap <= cfg.support_gap {
+                let base = o.bottom() - o.support_gap;
+                let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
+                if let Some(f) = fit(&o.points, &normals, Some(base)) {
+                    if f.class == o.shape || matches!((f.class, o.shape), (ShapeClass::Box | ShapeClass::Cube, ShapeClass::Box | ShapeClass::Cube)) {
+                        let o = &mut objects[k];
+                        o.shape = f.class;
+                        if user_labels.is_empty() {
+                            o.label = f.class.noun().into();
+                        }
+                        o.centre = [f.centre.x, f.centre.y, f.centre.z];
+                        o.size = [f.size.x, f.size.y, f.size.z];
+                    }
+                }
+            }
+        }
+        for o in &mut objects {
+            let c = sframe.to_camera(&v3(o.centre));
+            o.centre_cam = [c.x, c.y, c.z];
+        }
+        names(&mut objects);
+
+        let mut object_map = vec![0u16; w * h];
+        for o in &objects {
+            for &i in &o.pixel_ids {
+                object_map[i as usize] = o.id;
+            }
+        }
+        let mut surfaces = Vec::new();
+        let count = |pred: &dyn Fn(segment::Class) -> bool| seg.classes.iter().filter(|c| pred(**c)).count();
+        if sframe.ground == GroundSource::Floor {
+            surfaces.push(Surface { kind: SurfaceKind::Floor, normal: [0.0, 0.0, 1.0], offset: 0.0, pixels: count(&|c| c == segment::Class::Floor), object: None });
+        }
+        let rot = sframe.cam_to_scene.rotation;
+        for (k, p) in planes.iter().enumerate() {
+            let n = rot * p.plane.normal;
+            let c = sframe.to_scene(&p.centroid);
+            let px = count(&|c| c == segment::Class::Wall(k as u16));
+            if px > 0 {
+                surfaces.push(Surface { kind: SurfaceKind::Wall, normal: [n.x, n.y, n.z], offset: -n.dot(&c), pixels: px, object: None });
+            }
+        }
+        let ceiling = count(&|c| c == segment::Class::Ceiling);
+        if ceiling > 0 {
+            surfaces.push(Surface { kind: SurfaceKind::Ceiling, normal: [0.0, 0.0, -1.0], offset: 0.0, pixels: ceiling, object: None });
+        }
+        for (t, &height) in seg.top_heights.iter().enumerate() {
+            let px: Vec<usize> = (0..w * h).filter(|&i| seg.classes[i] == segment::Class::Top(t as u32)).collect();
+            let owner = px.iter().map(|&i| object_map[i]).find(|&o| o != 0);
+            surfaces.push(Surface { kind: SurfaceKind::Support, normal: [0.0, 0.0, 1.0], offset: -height, pixels: px.len(), object: owner });
+        }
+        let _ = detect_planes;
+        Ok(Scene {
+            width: w,
+            height: h,
+            frame: sframe,
+            intrinsics_source: frame.intrinsics_source,
+            depth_source: DepthSource::Sensor,
+            objects,
+            surfaces,
+            object_map,
+        })
+    }
+
+    /// The object with this id.
+    pub fn object(&self, id: u16) -> Option<&Object> {
+        self.objects.get((id as usize).wrapping_sub(1))
+    }
+}
+
+/// Fraction of `a`'s footprint rectangle (gravity-aligned box) inside `b`'s footprint.
+fn footprint_overlap(a: &Object, b: &Object, b_hull: &[Vec2]) -> f32 {
+    let (s, c) = a.yaw_deg.to_radians().sin_cos();
+    let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
+    let centre = Vec2::new(a.centre[0], a.centre[1]);
+    const N: usize = 9;
+    let mut hit = 0;
+    for i in 0..N {
+        for j in 0..N {
+            let fu = (i as f32 + 0.5) / N as f32 - 0.5;
+            let fv = (j as f32 + 0.5) / N as f32 - 0.5;
+            let p = centre + u * fu * a.size[0] + v * fv * a.size[1];
+            if inside(b_hull, p, 0.01) {
+                hit += 1;
+            }
+        }
+    }
+    let _ = b;
+    hit as f32 / (N * N) as f32
+}
+
+/// What rests on what: the supporter is the object whose top (under the object's footprint)
+/// is nearest below the object's bottom, within `support_gap`, with footprints overlapping
+/// by more than `support_overlap`; otherwise the floor.
+fn support(objects: &mut [Object], seg: &segment::Segmentation, cfg: &SceneConfig) {
+    let hulls: Vec<Vec<Vec2>> = objects
+        .iter()
+        .map(|o| spatia_geom::convex_hull(o.points.iter().map(|p| Vec2::new(p[0], p[1])).collect()))
+        .collect();
+    let _ = seg;
+    let mut result = Vec::new();
+    for a in objects.iter() {
+        let bottom = a.bottom();
+        let mut best: Option<(f32, u16)> = None;
+        for (k, b) in objects.iter().enumerate() {
+            if a.id == b.id || b.top() > a.top() {
+                continue;
+            }
+            // The supporter's top height under a's footprint: its highest points there.
+            let (s, c) = a.yaw_deg.to_radians().sin_cos();
+            let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
+            let ac = Vec2::new(a.centre[0], a.centre[1]);
+            let under: Vec<f32> = b
+                .points
+                .iter()
+                .filter(|p| {
+                    let d = Vec2::new(p[0], p[1]) - ac;
+                    d.dot(&u).abs() <= a.size[0] / 2.0 + 0.02 && d.dot(&v).abs() <= a.size[1] / 2.0 + 0.02
+                })
+                .map(|p| p[2])
+                .collect();
+            let top = if under.len() >= 5 {
+                let mut z = under;
+                z.sort_by(f32::total_cmp);
+                z[z.len() * 9 / 10]
+            } else {
+                b.top()
+            };
+            let gap = bottom - top;
+            if gap < -cfg.contact_gap * 2.0 || gap > cfg.support_gap {
+                continue;
+            }
+            if footprint_overlap(a, b, &hulls[k]) <= cfg.support_overlap {
+                continue;
+            }
+            if best.is_none_or(|(g, _)| gap.abs() < g.abs()) {
+                best = Some((gap, b.id));
+            }
+        }
+        let floor_gap = bottom;
+        result.push(match best {
+            Some((g, id)) if g.abs() < floor_gap.abs() || floor_gap > cfg.contact_gap => (Some(id), g),
+            _ => (None, floor_gap),
+        });
+    }
+    for (o, (on, gap)) in objects.iter_mut().zip(result) {
+        o.on = on;
+        o.support_gap = gap.max(0.0);
+    }
+}
+
+/// Unique names: "{colour} {label}" (tables and user labels by label alone), then
+/// "large"/"small" for a pair of very different sizes, then left/right/middle as seen.
+fn names(objects: &mut [Object]) {
+    let base: Vec<String> = objects
+        .iter()
+        .map(|o| if o.label == "table" || !ShapeClass::is_noun(&o.label) { o.label.clone() } else { format!("{} {}", o.colour.as_str(), o.label) })
+        .collect();
+    let mut out = base;
+    let groups = |out: &[String]| {
+        let mut g: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for (i, n) in out.iter().enumerate() {
+            g.entry(n.clone()).or_default().push(i);
+        }
+        g.into_values().filter(|v| v.len() > 1).collect::<Vec<_>>()
+    };
+    for group in groups(&out) {
+        // Colour first for labels that did not carry one.
+        let colours: std::collections::HashSet<ColourName> = group.iter().map(|&i| objects[i].colour).collect();
+        if colours.len() == group.len() && !out[group[0]].starts_with(objects[group[0]].colour.as_str()) {
+            for &i in &group {
+                out[i] = format!("{} {}", objects[i].colour.as_str(), out[i]);
+            }
+        }
+    }
+    for group in groups(&out) {
+        let vols: Vec<f32> = group.iter().map(|&i| objects[i].size.iter().product()).collect();
+        let (lo, hi) = vols.iter().fold((f32::MAX, f32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+        if group.len() == 2 && hi > 2.0 * lo {
+            for (k, &i) in group.iter().enumerate() {
+                out[i] = format!("{} {}", if vols[k] == hi { "large" } else { "small" }, out[i]);
+            }
+        }
+    }
+    for group in groups(&out) {
+        let mut by_x: Vec<(f32, usize)> = group.iter().map(|&i| (objects[i].centre_cam[0], i)).collect();
+        by_x.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let n = by_x.len();
+        for (rank, &(_, i)) in by_x.iter().enumerate() {
+            let word = match (rank, n) {
+                (0, _) => "left".to_string(),
+                (r, n) if r == n - 1 => "right".to_string(),
+                (1, 3) => "middle".to_string(),
+                (r, _) => format!("{} from the left", ordinal(r + 1)),
+            };
+            out[i] = format!("{word} {}", out[i]);
+        }
+    }
+    for (o, n) in objects.iter_mut().zip(out) {
+        o.name = n;
+    }
+}
+
+fn ordinal(n: usize) -> String {
+    match n {
+        2 => "second".into(),
+        3 => "third".into(),
+        4 => "fourth".into(),
+        5 => "fifth".into(),
+        n => format!("{n}th"),
+    }
+}
+
+impl ShapeClass {
+    fn is_noun(s: &str) -> bool {
+        ["cube", "box", "sphere", "cylinder", "object"].contains(&s)
+    }
+}

@@ -1,0 +1,113 @@
+//! Parts: the third level of the scene tree. Each object splits where its geometry allows.
+
+use serde::{Deserialize, Serialize};
+
+use crate::shape::ShapeClass;
+
+/// A part of an object: a name and the pixels it covers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    /// "top", "leg", "top face", "sides", "side", or a height band "top"/"middle"/"bottom".
+    pub name: String,
+    /// Row-major pixel indices.
+    #[serde(skip)]
+    pub pixel_ids: Vec<u32>,
+    /// Number of pixels.
+    pub pixels: usize,
+    /// Centre of its visible points, scene frame.
+    pub centre: [f32; 3],
+}
+
+/// Splits an object's pixels into parts. `is_top` marks support-surface pixels (a table's
+/// top), `up` up-facing pixels; `points` are scene-frame points by pixel.
+pub fn split(
+    class: ShapeClass,
+    is_table: bool,
+    pixel_ids: &[u32],
+    points: &[[f32; 3]],
+    is_top: &dyn Fn(u32) -> bool,
+    up: &dyn Fn(u32) -> bool,
+    width: usize,
+) -> Vec<Part> {
+    let make = |name: &str, ids: Vec<u32>| {
+        let n = ids.len().max(1) as f32;
+        let mut c = [0.0f32; 3];
+        for &i in &ids {
+            for k in 0..3 {
+                c[k] += points[i as usize][k] / n;
+            }
+        }
+        Part { name: name.to_string(), pixels: ids.len(), pixel_ids: ids, centre: c }
+    };
+    let mut parts = Vec::new();
+    if is_table {
+        let (top, rest): (Vec<u32>, Vec<u32>) = pixel_ids.iter().partition(|&&i| is_top(i));
+        // Legs are the pieces below the top that reach down; the top's edge joins the top.
+        let set: std::collections::HashSet<u32> = rest.iter().copied().collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut top = top;
+        let mut legs: Vec<Vec<u32>> = Vec::new();
+        for &s in &rest {
+            if !seen.insert(s) {
+                continue;
+            }
+            let mut stack = vec![s];
+            let mut piece = Vec::new();
+            while let Some(i) = stack.pop() {
+                piece.push(i);
+                let (x, y) = (i as usize % width, i as usize / width);
+                let mut nb = vec![i + 1, i + width as u32];
+                if x > 0 {
+                    nb.push(i - 1);
+                }
+                if y > 0 {
+                    nb.push(i - width as u32);
+                }
+                for j in nb {
+                    if (j as usize % width).abs_diff(x) <= 1 && set.contains(&j) && seen.insert(j) {
+                        stack.push(j);
+                    }
+                }
+            }
+            let (zmin, zmax) = piece.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
+            if zmax - zmin > 0.15 {
+                legs.push(piece);
+            } else {
+                top.extend(piece);
+            }
+        }
+        parts.push(make("top", top));
+        legs.sort_by(|a, b| b.len().cmp(&a.len()));
+        for leg in legs {
+            parts.push(make("leg", leg));
+        }
+        return parts;
+    }
+    match class {
+        ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder => {
+            let (top, rest): (Vec<u32>, Vec<u32>) = pixel_ids.iter().partition(|&&i| up(i));
+            if !top.is_empty() {
+                parts.push(make(if class == ShapeClass::Cylinder { "top" } else { "top face" }, top));
+            }
+            if !rest.is_empty() {
+                parts.push(make(if class == ShapeClass::Cylinder { "side" } else { "sides" }, rest));
+            }
+        }
+        _ => {
+            let (zmin, zmax) = pixel_ids.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
+            let third = (zmax - zmin) / 3.0;
+            let mut bands: [Vec<u32>; 3] = Default::default();
+            for &i in pixel_ids {
+                let k = (((points[i as usize][2] - zmin) / third.max(1e-6)) as usize).min(2);
+                bands[k].push(i);
+            }
+            let [bottom, middle, top] = bands;
+            for (name, ids) in [("top", top), ("middle", middle), ("bottom", bottom)] {
+                if !ids.is_empty() {
+                    parts.push(make(name, ids));
+                }
+            }
+        }
+    }
+    parts
+}

@@ -1,0 +1,364 @@
+//! Segmentation on the pixel grid: structure (floor, walls, ceiling), support surfaces,
+//! then objects grown over pixel adjacency with depth, colour and contact edges, and the
+//! pieces of one object (a table's top, its edge and its legs) brought together.
+
+use spatia_geom::math::{Vec3, v3};
+use spatia_geom::{DetectedPlane, GridSurface, GroundSource, RgbImage, SceneFrame, convex_hull, math::Vec2};
+
+use crate::colour::compatible;
+use crate::config::SceneConfig;
+
+/// What a pixel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// No depth.
+    Unknown,
+    /// The floor.
+    Floor,
+    /// A wall (index into the scene's planes).
+    Wall(u16),
+    /// The ceiling.
+    Ceiling,
+    /// A large up-facing support surface (table top, shelf); the patch number.
+    Top(u32),
+    /// Anything else: objects.
+    Free,
+}
+
+/// The result of segmentation: a component per pixel (0 = none) and the pixel classes.
+pub struct Segmentation {
+    pub classes: Vec<Class>,
+    /// Object number per pixel, 1-based; 0 for structure, unknown and dropped noise.
+    pub objects: Vec<u32>,
+    /// Number of objects.
+    pub count: u32,
+    /// Scene-frame points per pixel.
+    pub points: Vec<[f32; 3]>,
+    /// Smoothed scene-frame normals per pixel.
+    pub normals: Vec<[f32; 3]>,
+    /// Heights of the support patches, by patch number.
+    pub top_heights: Vec<f32>,
+}
+
+struct Dsu(Vec<u32>);
+
+impl Dsu {
+    fn find(&mut self, mut a: u32) -> u32 {
+        while self.0[a as usize] != a {
+            let p = self.0[a as usize];
+            self.0[a as usize] = self.0[p as usize];
+            a = p;
+        }
+        a
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb) as usize] = ra.min(rb);
+        }
+    }
+}
+
+/// Box-filtered normals (5x5, same surface only), renormalised: per-pixel normals from a
+/// noisy sensor point anywhere at range, their average does not.
+fn smooth_normals(surface: &GridSurface, frame: &SceneFrame) -> Vec<[f32; 3]> {
+    let (w, h) = (surface.points.width(), surface.points.height());
+    let rot = frame.cam_to_scene.rotation;
+    let n: Vec<Vec3> = surface.normals.iter().map(|n| rot * v3(*n)).collect();
+    let valid = |i: usize| surface.points.valid(i);
+    let mut tmp = vec![Vec3::zeros(); w * h];
+    const R: usize = 2;
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if !valid(i) {
+                continue;
+            }
+            let mut s = n[i];
+            let mut xx = x;
+            for _ in 0..R {
+                if xx == 0 || !surface.edges.right_ok(xx - 1, y) {
+                    break;
+                }
+                xx -= 1;
+                s += n[y * w + xx];
+            }
+            let mut xx = x;
+            for _ in 0..R {
+                if xx + 1 >= w || !surface.edges.right_ok(xx, y) {
+                    break;
+                }
+                xx += 1;
+                s += n[y * w + xx];
+            }
+            tmp[i] = s;
+        }
+    }
+    let mut out = vec![[0.0f32; 3]; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if !valid(i) {
+                continue;
+            }
+            let mut s = tmp[i];
+            let mut yy = y;
+            for _ in 0..R {
+                if yy == 0 || !surface.edges.down_ok(x, yy - 1) {
+                    break;
+                }
+                yy -= 1;
+                s += tmp[yy * w + x];
+            }
+            let mut yy = y;
+            for _ in 0..R {
+                if yy + 1 >= h || !surface.edges.down_ok(x, yy) {
+                    break;
+                }
+                yy += 1;
+                s += tmp[yy * w + x];
+            }
+            let s = s.try_normalize(1e-12).unwrap_or(n[i]);
+            out[i] = [s.x, s.y, s.z];
+        }
+    }
+    out
+}
+
+/// Segments a frame whose geometry, planes and scene frame are known.
+pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes: &[DetectedPlane], cfg: &SceneConfig) -> Segmentation {
+    let (w, h) = (surface.points.width(), surface.points.height());
+    let n_px = w * h;
+    let cam = surface.points.as_slice();
+    let points: Vec<[f32; 3]> = cam
+        .iter()
+        .map(|p| {
+            let q = frame.to_scene(&v3(*p));
+            [q.x, q.y, q.z]
+        })
+        .collect();
+    let normals = smooth_normals(surface, frame);
+    let colour = |i: usize| {
+        let p = rgb.as_raw();
+        [p[3 * i], p[3 * i + 1], p[3 * i + 2]]
+    };
+    let cos_plane = cfg.plane_normal_deg.to_radians().cos();
+    let cos_up = cfg.up_deg.to_radians().cos();
+    let tol = |i: usize| cfg.plane_tol + cfg.plane_tol_per_m2 * cam[i][2] * cam[i][2];
+
+    // Walls and ceiling: large vertical planes, and horizontal ones facing down above the camera.
+    let valid_count = (0..n_px).filter(|&i| surface.points.valid(i)).count().max(1);
+    let rot = frame.cam_to_scene.rotation;
+    let mut walls: Vec<(u16, Vec3, f32)> = Vec::new();
+    let mut ceilings: Vec<(Vec3, f32)> = Vec::new();
+    for (k, p) in planes.iter().enumerate() {
+        let n = rot * p.plane.normal;
+        let c = frame.to_scene(&p.centroid);
+        let big = p.inliers.len() as f32 >= cfg.wall_min_fraction * valid_count as f32;
+        if big && n.z.abs() < 0.25 {
+            walls.push((k as u16, n, -n.dot(&c)));
+        } else if big && n.z < -0.9 && c.z > frame.camera_height {
+            ceilings.push((n, -n.dot(&c)));
+        }
+    }
+
+    let mut classes = vec![Class::Unknown; n_px];
+    for i in 0..n_px {
+        if !surface.points.valid(i) {
+            continue;
+        }
+        let p = v3(points[i]);
+        let n = v3(normals[i]);
+        classes[i] = if frame.ground == GroundSource::Floor && p.z.abs() < tol(i) && n.z > cos_plane {
+            Class::Floor
+        } else if let Some(&(k, _, _)) = walls.iter().find(|(_, wn, d)| (wn.dot(&p) + d).abs() < tol(i) && wn.dot(&n).abs() > cos_plane) {
+            Class::Wall(k)
+        } else if ceilings.iter().any(|(cn, d)| (cn.dot(&p) + d).abs() < tol(i) && cn.dot(&n) > cos_plane) {
+            Class::Ceiling
+        } else {
+            Class::Free
+        };
+    }
+
+    // Up-facing patches large enough to hold things are support surfaces.
+    let up = |i: usize| normals[i][2] > cos_up;
+    let mut dsu = Dsu((0..n_px as u32).collect());
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if classes[i] != Class::Free || !up(i) {
+                continue;
+            }
+            let mut join = |j: usize| {
+                if classes[j] == Class::Free && up(j) && (points[i][2] - points[j][2]).abs() < 0.02 {
+                    dsu.union(i as u32, j as u32);
+                }
+            };
+            if x + 1 < w && surface.edges.right_ok(x, y) {
+                join(i + 1);
+            }
+            if y + 1 < h && surface.edges.down_ok(x, y) {
+                join(i + w);
+            }
+        }
+    }
+    let mut groups: std::collections::HashMap<u32, Vec<usize>> = Default::default();
+    for i in 0..n_px {
+        if classes[i] == Class::Free && up(i) {
+            groups.entry(dsu.find(i as u32)).or_default().push(i);
+        }
+    }
+    let mut top_heights = Vec::new();
+    let mut roots: Vec<u32> = groups.keys().copied().collect();
+    roots.sort_unstable();
+    for r in roots {
+        let px = &groups[&r];
+        if px.len() < 50 {
+            continue;
+        }
+        let hull = convex_hull(px.iter().map(|&i| Vec2::new(points[i][0], points[i][1])).collect());
+        if polygon_area(&hull) >= cfg.support_min_area {
+            let mut zs: Vec<f32> = px.iter().map(|&i| points[i][2]).collect();
+            zs.sort_by(f32::total_cmp);
+            let k = top_heights.len() as u32;
+            top_heights.push(zs[zs.len() / 2]);
+            for &i in px {
+                classes[i] = Class::Top(k);
+            }
+        }
+    }
+
+    // Objects: grow over neighbours of one class that share a surface and a material, and
+    // are not a contact crease (a face rising from an up-facing surface below it).
+    let mut dsu = Dsu((0..n_px as u32).collect());
+    let growable = |c: Class| matches!(c, Class::Free | Class::Top(_));
+    let crease = |a: usize, b: usize| {
+        let (ua, ub) = (up(a), up(b));
+        let rising = |lo: usize, hi: usize| normals[hi][2] < 0.5 && points[hi][2] > points[lo][2] + 0.005;
+        (ua && !ub && rising(a, b)) || (ub && !ua && rising(b, a))
+    };
+    let link = |a: usize, b: usize| {
+        classes[a] == classes[b]
+            && growable(classes[a])
+            && compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_brightness_ratio)
+            && !crease(a, b)
+    };
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if x + 1 < w && surface.edges.right_ok(x, y) && link(i, i + 1) {
+                dsu.union(i as u32, i as u32 + 1);
+            }
+            if y + 1 < h && surface.edges.down_ok(x, y) && link(i, i + w) {
+                dsu.union(i as u32, (i + w) as u32);
+            }
+        }
+    }
+
+    // Components, their statistics, and the merge of table parts into their top.
+    let mut comp: std::collections::HashMap<u32, Vec<usize>> = Default::default();
+    for i in 0..n_px {
+        if growable(classes[i]) {
+            comp.entry(dsu.find(i as u32)).or_default().push(i);
+        }
+    }
+    let min_px = cfg.min_object_pixels.max((cfg.min_object_fraction * n_px as f32) as usize);
+    let mut keys: Vec<u32> = comp.keys().copied().collect();
+    keys.sort_unstable();
+    struct Stat {
+        root: u32,
+        top: Option<u32>,
+        zmin: f32,
+        zmax: f32,
+        centre: Vec2,
+        mean: [u8; 3],
+        hull: Vec<Vec2>,
+    }
+    let mut stats: Vec<Stat> = Vec::new();
+    for k in &keys {
+        let px = &comp[k];
+        let (mut zmin, mut zmax, mut c, mut rgb_sum) = (f32::MAX, f32::MIN, Vec2::zeros(), [0u64; 3]);
+        for &i in px {
+            zmin = zmin.min(points[i][2]);
+            zmax = zmax.max(points[i][2]);
+            c += Vec2::new(points[i][0], points[i][1]);
+            let col = colour(i);
+            for j in 0..3 {
+                rgb_sum[j] += col[j] as u64;
+            }
+        }
+        let n = px.len() as f32;
+        let top = match classes[px[0]] {
+            Class::Top(t) => Some(t),
+            _ => None,
+        };
+        let hull = if top.is_some() { convex_hull(px.iter().map(|&i| Vec2::new(points[i][0], points[i][1])).collect()) } else { Vec::new() };
+        stats.push(Stat {
+            root: *k,
+            top,
+            zmin,
+            zmax,
+            centre: c / n,
+            mean: rgb_sum.map(|s| (s as f32 / n) as u8),
+            hull,
+        });
+    }
+    let mut owner: std::collections::HashMap<u32, u32> = stats.iter().map(|s| (s.root, s.root)).collect();
+    for s in stats.iter().filter(|s| s.top.is_none()) {
+        let target = stats.iter().filter(|t| t.top.is_some()).find(|t| {
+            let height = top_heights[t.top.unwrap_or(0) as usize];
+            s.zmax <= height + 0.03
+                && (s.zmin < 0.08 || s.zmax > height - 0.1)
+                && inside(&t.hull, s.centre, 0.05)
+                && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
+        });
+        if let Some(t) = target {
+            owner.insert(s.root, t.root);
+        }
+    }
+    let mut sizes: std::collections::HashMap<u32, usize> = Default::default();
+    for (k, px) in &comp {
+        *sizes.entry(owner[k]).or_default() += px.len();
+    }
+    let mut ids: std::collections::HashMap<u32, u32> = Default::default();
+    let mut count = 0;
+    let mut objects = vec![0u32; n_px];
+    for k in &keys {
+        let o = owner[k];
+        if sizes[&o] < min_px {
+            continue;
+        }
+        let id = *ids.entry(o).or_insert_with(|| {
+            count += 1;
+            count
+        });
+        for &i in &comp[k] {
+            objects[i] = id;
+        }
+    }
+    Segmentation { classes, objects, count, points, normals, top_heights }
+}
+
+/// Area of a convex polygon.
+pub fn polygon_area(poly: &[Vec2]) -> f32 {
+    let n = poly.len();
+    if n < 3 {
+        return 0.0;
+    }
+    (0..n).map(|i| poly[i].x * poly[(i + 1) % n].y - poly[(i + 1) % n].x * poly[i].y).sum::<f32>().abs() / 2.0
+}
+
+/// Whether a point is inside a counter-clockwise convex polygon grown by `margin`.
+pub fn inside(poly: &[Vec2], p: Vec2, margin: f32) -> bool {
+    let n = poly.len();
+    if n < 3 {
+        return false;
+    }
+    (0..n).all(|i| {
+        let (a, b) = (poly[i], poly[(i + 1) % n]);
+        let e = b - a;
+        let len = e.norm().max(1e-9);
+        (e.x * (p.y - a.y) - e.y * (p.x - a.x)) / len >= -margin
+    })
+}

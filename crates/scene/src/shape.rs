@@ -1,0 +1,189 @@
+//! Shape models fitted to an object's visible points, and the amodal extent they give: a
+//! single view sees only the front of things, a fitted sphere, cylinder or box completes it.
+
+use serde::{Deserialize, Serialize};
+use spatia_geom::Obb;
+use spatia_geom::math::{Vec2, Vec3, na, v3};
+
+/// The shape class of an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShapeClass {
+    /// A box whose sides are within 15 % of each other.
+    Cube,
+    /// A box.
+    Box,
+    /// A sphere.
+    Sphere,
+    /// An upright cylinder.
+    Cylinder,
+    /// None of the models explains the points.
+    Other,
+}
+
+impl ShapeClass {
+    /// The noun for the shape.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ShapeClass::Cube => "cube",
+            ShapeClass::Box => "box",
+            ShapeClass::Sphere => "sphere",
+            ShapeClass::Cylinder => "cylinder",
+            ShapeClass::Other => "object",
+        }
+    }
+}
+
+/// A fitted model: the completed centre and gravity-aligned size (width, depth, height),
+/// and how well it explains the points.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Fit {
+    /// Shape class.
+    pub class: ShapeClass,
+    /// Centre of the completed shape, scene frame.
+    pub centre: Vec3,
+    /// Width, depth, height of the completed shape, metres.
+    pub size: Vec3,
+    /// Yaw of the width axis about z, degrees (boxes).
+    pub yaw_deg: f32,
+    /// Median distance of the points from the model's surface, metres.
+    pub residual: f32,
+}
+
+/// Largest relative residual (residual / radius or half-side) for a model to be accepted.
+pub const MAX_RELATIVE_RESIDUAL: f32 = 0.12;
+/// Sides within this ratio make a box a cube.
+pub const CUBE_RATIO: f32 = 1.15;
+
+fn median(mut v: Vec<f32>) -> f32 {
+    if v.is_empty() {
+        return f32::INFINITY;
+    }
+    let k = v.len() / 2;
+    *v.select_nth_unstable_by(k, f32::total_cmp).1
+}
+
+/// Least-squares sphere (algebraic fit, then the median radial residual).
+pub fn fit_sphere(pts: &[Vec3]) -> Option<(Vec3, f32, f32)> {
+    if pts.len() < 10 {
+        return None;
+    }
+    let c0 = pts.iter().sum::<Vec3>() / pts.len() as f32;
+    let mut ata = na::Matrix4::<f64>::zeros();
+    let mut atb = na::Vector4::<f64>::zeros();
+    for p in pts {
+        let q = (p - c0).cast::<f64>();
+        let row = na::Vector4::new(q.x, q.y, q.z, 1.0);
+        ata += row * row.transpose();
+        atb += row * -(q.norm_squared());
+    }
+    let s = ata.lu().solve(&atb)?;
+    let c = Vec3::new((-s[0] / 2.0) as f32, (-s[1] / 2.0) as f32, (-s[2] / 2.0) as f32);
+    let r2 = c.cast::<f64>().norm_squared() - s[3];
+    if r2 <= 0.0 {
+        return None;
+    }
+    let r = r2.sqrt() as f32;
+    let res = median(pts.iter().map(|p| ((p - c0 - c).norm() - r).abs()).collect());
+    Some((c + c0, r, res))
+}
+
+/// Least-squares circle in the floor plane through the points of the upright sides.
+pub fn fit_circle(pts: &[Vec2]) -> Option<(Vec2, f32, f32)> {
+    if pts.len() < 10 {
+        return None;
+    }
+    let c0 = pts.iter().sum::<Vec2>() / pts.len() as f32;
+    let mut ata = na::Matrix3::<f64>::zeros();
+    let mut atb = na::Vector3::<f64>::zeros();
+    for p in pts {
+        let q = (p - c0).cast::<f64>();
+        let row = na::Vector3::new(q.x, q.y, 1.0);
+        ata += row * row.transpose();
+        atb += row * -(q.norm_squared());
+    }
+    let s = ata.lu().solve(&atb)?;
+    let c = Vec2::new((-s[0] / 2.0) as f32, (-s[1] / 2.0) as f32);
+    let r2 = c.cast::<f64>().norm_squared() - s[2];
+    if r2 <= 0.0 {
+        return None;
+    }
+    let r = r2.sqrt() as f32;
+    let res = median(pts.iter().map(|p| ((p - c0 - c).norm() - r).abs()).collect());
+    Some((c + c0, r, res))
+}
+
+/// Distance from a point to the surface of a box.
+fn box_distance(b: &Obb, p: &Vec3) -> f32 {
+    let d = p - b.centre;
+    let q = Vec3::new(d.dot(&b.axes[0]).abs() - b.half.x, d.dot(&b.axes[1]).abs() - b.half.y, d.dot(&b.axes[2]).abs() - b.half.z);
+    let outside = q.sup(&Vec3::zeros()).norm();
+    outside + q.max().min(0.0).abs()
+}
+
+/// Fits sphere, upright cylinder and box models to scene-frame points with their smoothed
+/// normals; picks the class whose relative residual is smallest, `Other` when none is
+/// within [`MAX_RELATIVE_RESIDUAL`]. `bottom` is the height of what the object stands on,
+/// when known, so that a cylinder or box reaches down to it although its foot is hidden.
+pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>) -> Option<Fit> {
+    let pts: Vec<Vec3> = points.iter().map(|p| v3(*p)).collect();
+    let obb = Obb::gravity_aligned(points)?;
+    let zmax = obb.centre.z + obb.half.z;
+    let zmin = bottom.map_or(obb.centre.z - obb.half.z, |b| b.min(obb.centre.z - obb.half.z));
+    let mut cands: Vec<(f32, Fit)> = Vec::new();
+
+    if let Some((c, r, res)) = fit_sphere(&pts) {
+        // The sphere must be about as tall as it is wide, and not much larger than the points.
+        let ext = obb.extents();
+        if 2.0 * r < 1.5 * ext.max() + 0.02 {
+            cands.push((res / r, Fit { class: ShapeClass::Sphere, centre: c, size: Vec3::repeat(2.0 * r), yaw_deg: 0.0, residual: res }));
+        }
+    }
+    let side: Vec<Vec2> = points.iter().zip(normals).filter(|(_, n)| n[2].abs() < 0.5).map(|(p, _)| Vec2::new(p[0], p[1])).collect();
+    if side.len() * 3 >= points.len() {
+        if let Some((c, r, res)) = fit_circle(&side) {
+            if 2.0 * r < 1.5 * obb.extents().xy().max() + 0.02 {
+                let h = zmax - zmin;
+                cands.push((
+                    res / r,
+                    Fit { class: ShapeClass::Cylinder, centre: Vec3::new(c.x, c.y, zmin + h / 2.0), size: Vec3::new(2.0 * r, 2.0 * r, h), yaw_deg: 0.0, residual: res },
+                ));
+            }
+        }
+    }
+    {
+        let mut b = obb;
+        b.half.z = (zmax - zmin) / 2.0;
+        b.centre.z = (zmax + zmin) / 2.0;
+        let res = median(pts.iter().map(|p| box_distance(&b, p)).collect());
+        let e = b.extents();
+        let rel = res / (e.min() / 2.0).max(0.01);
+        let class = if e.max() <= CUBE_RATIO * e.min() { ShapeClass::Cube } else { ShapeClass::Box };
+        cands.push((rel, Fit { class, centre: b.centre, size: e, yaw_deg: b.yaw_deg(), residual: res }));
+    }
+    let (rel, best) = cands.into_iter().min_by(|a, b| a.0.total_cmp(&b.0))?;
+    if rel <= MAX_RELATIVE_RESIDUAL {
+        return Some(best);
+    }
+    let e = obb.extents();
+    Some(Fit { class: ShapeClass::Other, centre: Vec3::new(obb.centre.x, obb.centre.y, (zmax + zmin) / 2.0), size: Vec3::new(e.x, e.y, zmax - zmin), yaw_deg: obb.yaw_deg(), residual: best.residual })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_a_half_sphere_of_points() {
+        let mut pts = Vec::new();
+        for i in 0..30 {
+            for j in 0..30 {
+                let (t, p) = (i as f32 / 29.0 * std::f32::consts::PI, j as f32 / 29.0 * std::f32::consts::PI);
+                // Only the half facing -y (the camera side) is visible.
+                pts.push(Vec3::new(1.0 + 0.1 * t.sin() * p.cos(), 2.0 - 0.1 * t.sin() * p.sin(), 0.1 + 0.1 * t.cos()));
+            }
+        }
+        let (c, r, res) = fit_sphere(&pts).unwrap();
+        assert!((c - Vec3::new(1.0, 2.0, 0.1)).norm() < 1e-3 && (r - 0.1).abs() < 1e-3 && res < 1e-4);
+    }
+}

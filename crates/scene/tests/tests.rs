@@ -1,0 +1,7 @@
+//! Scene understanding against exact ground truth on generated scenes, and on the real
+//! Motorcycle capture.
+
+mod util;
+
+mod quality;
+mod real;

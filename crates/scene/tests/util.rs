@@ -1,0 +1,73 @@
+//! Generated scenes on disk, matched against their ground truth.
+
+use std::path::{Path, PathBuf};
+
+use spatia_geom::LoadOptions;
+use spatia_scene::{Scene, SceneConfig};
+use spatia_synth::{Noise, Render, SceneParams, Truth, generate, render, write_dir};
+
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let p = std::env::temp_dir().join(format!("spatia-scene-{tag}-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+pub struct Case {
+    pub truth: Truth,
+    pub render: Render,
+    pub scene: Scene,
+    pub dir: TempDir,
+}
+
+pub fn case(seed: u64, noise: bool) -> Case {
+    let s = generate(seed, &SceneParams::default());
+    let noise = noise.then(|| Noise { seed, ..Noise::default() });
+    let mut view = render(&s);
+    if let Some(n) = &noise {
+        view = view.with_noise(n);
+    }
+    let dir = TempDir::new("case");
+    let truth = write_dir(&dir.0, &s, &view, noise.as_ref()).unwrap();
+    let scene = Scene::from_dir(&dir.0, &LoadOptions::default(), &SceneConfig::default()).unwrap();
+    Case { truth, render: view, scene, dir }
+}
+
+/// For each ground-truth object visible enough to be found, the predicted object with the
+/// best pixel IoU: (truth index, predicted index or None, IoU).
+pub fn matches(c: &Case, min_pixels: usize) -> Vec<(usize, Option<usize>, f32)> {
+    let mut out = Vec::new();
+    for (ti, t) in c.truth.objects.iter().enumerate() {
+        if t.pixels < min_pixels {
+            continue;
+        }
+        let mut best = (None, 0.0f32);
+        for (pi, p) in c.scene.objects.iter().enumerate() {
+            let inter = p.pixel_ids.iter().filter(|&&i| c.render.instances[i as usize] == t.id).count();
+            if inter == 0 {
+                continue;
+            }
+            let iou = inter as f32 / (t.pixels + p.pixels - inter) as f32;
+            if iou > best.1 {
+                best = (Some(pi), iou);
+            }
+        }
+        out.push((ti, best.0, best.1));
+    }
+    out
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
