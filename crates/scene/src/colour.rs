@@ -110,16 +110,33 @@ pub fn representative(pixels: &mut [[u8; 3]]) -> [u8; 3] {
     [channel(0), channel(1), channel(2)]
 }
 
-/// The nearest basic colour name in CIELAB, with chroma weighted above lightness so a
-/// dimly lit colour keeps its name.
+/// The basic colour name of a lit colour: the prototype that, dimmed or brightened as
+/// light does (a factor 0.2-1.1 on linear RGB), comes nearest in CIELAB, with a small
+/// penalty for needing a large factor. Shading changes brightness, not paint, so a red face
+/// in shadow stays red rather than turning brown, and magenta does not turn purple.
 pub fn name(rgb: [u8; 3]) -> ColourName {
     let c = lab(rgb);
+    let lin = |v: u8| {
+        let v = v as f32 / 255.0;
+        if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+    };
+    let enc = |v: f32| {
+        let v = v.clamp(0.0, 1.0);
+        let s = if v <= 0.0031308 { 12.92 * v } else { 1.055 * v.powf(1.0 / 2.4) - 0.055 };
+        (s * 255.0).round() as u8
+    };
     let mut best = (f32::INFINITY, ColourName::Gray);
     for (n, p) in PROTOTYPES {
-        let q = lab(p);
-        let d = 0.5 * (c[0] - q[0]).powi(2) + (c[1] - q[1]).powi(2) + (c[2] - q[2]).powi(2);
-        if d < best.0 {
-            best = (d, n);
+        let pl = p.map(lin);
+        for k in 0..=19 {
+            let f = 0.2 * 1.09f32.powi(k);
+            let q = lab(pl.map(|v| enc(v * f)));
+            // About 8 units of CIELAB distance for halving the light.
+            let penalty = 130.0 * f.ln().powi(2);
+            let d = (c[0] - q[0]).powi(2) + (c[1] - q[1]).powi(2) + (c[2] - q[2]).powi(2) + penalty;
+            if d < best.0 {
+                best = (d, n);
+            }
         }
     }
     best.1
@@ -150,8 +167,9 @@ mod tests {
         for (n, p) in PROTOTYPES {
             assert_eq!(name(p), n);
         }
-        // Red in shadow is still red, not brown.
+        // Red in shadow is still red, not brown; magenta in shadow is not purple.
         assert_eq!(name([140, 20, 20]), ColourName::Red);
+        assert_eq!(name([150, 28, 120]), ColourName::Magenta);
         assert_eq!(name([120, 115, 112]), ColourName::Gray);
     }
 

@@ -29,6 +29,9 @@ pub struct SceneConfig {
     pub max_chroma: f32,
     /// ...and their brightness by at most this ratio (shading varies brightness).
     pub max_brightness_ratio: f32,
+    /// Across a convex edge (a rim, where the normals turn) the brightness may change by
+    /// up to this ratio: faces turned differently to the light.
+    pub max_edge_brightness_ratio: f32,
     /// Objects smaller than this fraction of the image's pixels are dropped as noise...
     pub min_object_fraction: f32,
     /// ...and never fewer pixels than this.
@@ -40,6 +43,21 @@ pub struct SceneConfig {
     pub support_overlap: f32,
     /// In contact: the gap is at most this, metres.
     pub contact_gap: f32,
+    /// Depth noise of the sensor at range z: `sigma0 + sigma2 (z - 0.4)^2` metres (the
+    /// Kinect model of Nguyen et al.; stereo and ToF sensors are of the same order). Shape
+    /// fits and flatness tests allow for it.
+    pub noise_sigma0: f32,
+    /// See `noise_sigma0`.
+    pub noise_sigma2: f32,
+    /// Objects less tall than this are taken for noise on the surface below, metres.
+    pub min_object_height: f32,
+}
+
+impl SceneConfig {
+    /// Depth noise at range `z` (see [`SceneConfig::noise_sigma0`]).
+    pub fn sigma(&self, z: f32) -> f32 {
+        self.noise_sigma0 + self.noise_sigma2 * (z - 0.4).max(0.0).powi(2)
+    }
 }
 
 impl Default for SceneConfig {
@@ -55,11 +73,15 @@ impl Default for SceneConfig {
             support_min_area: 0.25,
             max_chroma: 0.045,
             max_brightness_ratio: 1.35,
+            max_edge_brightness_ratio: 2.6,
             min_object_fraction: 0.0002,
             min_object_pixels: 40,
             support_gap: 0.15,
             support_overlap: 0.3,
             contact_gap: 0.03,
+            noise_sigma0: 0.0012,
+            noise_sigma2: 0.0019,
+            min_object_height: 0.03,
         }
     }
 }

@@ -121,6 +121,8 @@ pub struct Object {
     pub points: Vec<[f32; 3]>,
     /// Parts.
     pub parts: Vec<Part>,
+    /// Expected depth noise at the object's range, metres.
+    pub noise: f32,
 }
 
 impl Object {
@@ -275,8 +277,19 @@ impl Scene {
             let normals: Vec<[f32; 3]> = ids.iter().map(|&i| seg.normals[i as usize]).collect();
             let top_px = ids.iter().filter(|&&i| is_top(i)).count();
             let is_table = top_px * 5 >= ids.len() && top_px > 0;
+            if masks.is_none() && !is_table {
+                let zc = ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32;
+                if is_structure(&points, sframe.camera_height, 0.01 + 2.0 * cfg.sigma(zc)) {
+                    continue;
+                }
+                let (zmin, zmax) = points.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p[2]), b.max(p[2])));
+                if zmax - zmin < cfg.min_object_height.max(2.0 * cfg.sigma(zc)) && zmin < cfg.min_object_height {
+                    continue; // a ripple of the floor
+                }
+            }
             // First pass without the support height; resting objects are refitted below.
-            let Some(f) = fit(&points, &normals, None) else { continue };
+            let sigma = cfg.sigma(ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32);
+            let Some(f) = fit(&points, &normals, None, sigma) else { continue };
             let mut cols: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
             let rgb = representative(&mut cols);
             let visible = spatia_geom::Obb::gravity_aligned(&points).map(|b| b.extents()).unwrap_or_else(Vec3::zeros);
@@ -309,6 +322,7 @@ impl Scene {
                 pixel_ids: ids.clone(),
                 points,
                 parts,
+                noise: sigma,
             });
         }
         for (k, o) in objects.iter_mut().enumerate() {
@@ -321,7 +335,7 @@ impl Scene {
             if matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder) && o.support_gap <= cfg.support_gap {
                 let base = o.bottom() - o.support_gap;
                 let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
-                if let Some(f) = fit(&o.points, &normals, Some(base)) {
+                if let Some(f) = fit(&o.points, &normals, Some(base), o.noise) {
                     if f.class == o.shape || matches!((f.class, o.shape), (ShapeClass::Box | ShapeClass::Cube, ShapeClass::Box | ShapeClass::Cube)) {
                         let o = &mut objects[k];
                         o.shape = f.class;
@@ -388,6 +402,23 @@ impl Scene {
     }
 }
 
+/// A flat piece of room left over by the plane search (a strip of wall, a corner of the
+/// ceiling): planar within `flat_tol` (noise allowing) and either over a metre across or above the camera,
+/// or anything entirely above [`STRUCTURE_HEIGHT`].
+fn is_structure(points: &[[f32; 3]], camera_height: f32, flat_tol: f32) -> bool {
+    let mut m = spatia_geom::math::Moments::default();
+    for p in points {
+        m.add(*p);
+    }
+    let [(l0, _), _, (l2, _)] = m.principal_axes();
+    let flat = l0.max(0.0).sqrt() < flat_tol;
+    let zmin = points.iter().map(|p| p[2]).fold(f32::INFINITY, f32::min);
+    (flat && (l2.max(0.0).sqrt() * 3.46 > 1.0 || zmin > camera_height)) || zmin > STRUCTURE_HEIGHT
+}
+
+/// Anything entirely above this height (metres) is taken for the room (upper walls, ceiling).
+pub const STRUCTURE_HEIGHT: f32 = 2.0;
+
 /// Fraction of `a`'s footprint rectangle (gravity-aligned box) inside `b`'s footprint.
 fn footprint_overlap(a: &Object, b: &Object, b_hull: &[Vec2]) -> f32 {
     let (s, c) = a.yaw_deg.to_radians().sin_cos();
@@ -400,7 +431,8 @@ fn footprint_overlap(a: &Object, b: &Object, b_hull: &[Vec2]) -> f32 {
             let fu = (i as f32 + 0.5) / N as f32 - 0.5;
             let fv = (j as f32 + 0.5) / N as f32 - 0.5;
             let p = centre + u * fu * a.size[0] + v * fv * a.size[1];
-            if inside(b_hull, p, 0.01) {
+            // A single view may show only a supporter's front: allow a few centimetres.
+            if inside(b_hull, p, 0.04) {
                 hit += 1;
             }
         }

@@ -40,6 +40,10 @@ pub struct Segmentation {
     pub top_heights: Vec<f32>,
 }
 
+/// Neighbouring smoothed normals more than 12 degrees apart mark a rim (the smoothing
+/// spreads a right-angled edge over five pixels).
+const CONVEX_EDGE_COS: f32 = 0.978;
+
 struct Dsu(Vec<u32>);
 
 impl Dsu {
@@ -209,12 +213,15 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             groups.entry(dsu.find(i as u32)).or_default().push(i);
         }
     }
-    let mut top_heights = Vec::new();
+    let mut top_heights: Vec<f32> = Vec::new();
+    let mut top_hulls: Vec<Vec<Vec2>> = Vec::new();
     let mut roots: Vec<u32> = groups.keys().copied().collect();
     roots.sort_unstable();
+    let mut small: Vec<u32> = Vec::new();
     for r in roots {
         let px = &groups[&r];
         if px.len() < 50 {
+            small.push(r);
             continue;
         }
         let hull = convex_hull(px.iter().map(|&i| Vec2::new(points[i][0], points[i][1])).collect());
@@ -223,11 +230,35 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             zs.sort_by(f32::total_cmp);
             let k = top_heights.len() as u32;
             top_heights.push(zs[zs.len() / 2]);
+            top_hulls.push(hull);
             for &i in px {
                 classes[i] = Class::Top(k);
             }
+        } else {
+            small.push(r);
         }
     }
+    // Things standing on a support cut its visible top into pieces: pieces at its height
+    // and within its outline belong to it.
+    for r in small {
+        let px = &groups[&r];
+        let n = px.len() as f32;
+        let c = px.iter().fold(Vec2::zeros(), |a, &i| a + Vec2::new(points[i][0], points[i][1])) / n;
+        let z = px.iter().map(|&i| points[i][2]).sum::<f32>() / n;
+        if let Some(k) = (0..top_heights.len()).find(|&k| (top_heights[k] - z).abs() < 0.02 && inside(&top_hulls[k], c, 0.6)) {
+            for &i in px {
+                classes[i] = Class::Top(k as u32);
+            }
+        }
+    }
+    // The outline of each support, pieces and all.
+    let mut top_points: Vec<Vec<Vec2>> = vec![Vec::new(); top_heights.len()];
+    for i in 0..n_px {
+        if let Class::Top(k) = classes[i] {
+            top_points[k as usize].push(Vec2::new(points[i][0], points[i][1]));
+        }
+    }
+    let top_hulls: Vec<Vec<Vec2>> = top_points.into_iter().map(convex_hull).collect();
 
     // Objects: grow over neighbours of one class that share a surface and a material, and
     // are not a contact crease (a face rising from an up-facing surface below it).
@@ -238,11 +269,18 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         let rising = |lo: usize, hi: usize| normals[hi][2] < 0.5 && points[hi][2] > points[lo][2] + 0.005;
         (ua && !ub && rising(a, b)) || (ub && !ua && rising(b, a))
     };
+    // Across a convex edge (a box's or a cylinder's rim) the light changes abruptly while
+    // the paint does not: allow a larger change of brightness there.
+    let convex = |a: usize, b: usize| {
+        let (na, nb) = (v3(normals[a]), v3(normals[b]));
+        na.dot(&nb) < CONVEX_EDGE_COS && (na - nb).dot(&(v3(points[b]) - v3(points[a]))) < 0.0
+    };
     let link = |a: usize, b: usize| {
         classes[a] == classes[b]
             && growable(classes[a])
-            && compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_brightness_ratio)
             && !crease(a, b)
+            && (compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_brightness_ratio)
+                || (convex(a, b) && compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_edge_brightness_ratio)))
     };
     for y in 0..h {
         for x in 0..w {
@@ -273,7 +311,6 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         zmax: f32,
         centre: Vec2,
         mean: [u8; 3],
-        hull: Vec<Vec2>,
     }
     let mut stats: Vec<Stat> = Vec::new();
     for k in &keys {
@@ -293,7 +330,6 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             Class::Top(t) => Some(t),
             _ => None,
         };
-        let hull = if top.is_some() { convex_hull(px.iter().map(|&i| Vec2::new(points[i][0], points[i][1])).collect()) } else { Vec::new() };
         stats.push(Stat {
             root: *k,
             top,
@@ -301,20 +337,29 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             zmax,
             centre: c / n,
             mean: rgb_sum.map(|s| (s as f32 / n) as u8),
-            hull,
         });
     }
     let mut owner: std::collections::HashMap<u32, u32> = stats.iter().map(|s| (s.root, s.root)).collect();
+    // Pieces of one support surface, cut apart by what stands on it, are one object.
+    let mut first_of_top: std::collections::HashMap<u32, u32> = Default::default();
+    for s in &stats {
+        if let Some(t) = s.top {
+            let first = *first_of_top.entry(t).or_insert(s.root);
+            owner.insert(s.root, first);
+        }
+    }
     for s in stats.iter().filter(|s| s.top.is_none()) {
         let target = stats.iter().filter(|t| t.top.is_some()).find(|t| {
             let height = top_heights[t.top.unwrap_or(0) as usize];
-            s.zmax <= height + 0.03
-                && (s.zmin < 0.08 || s.zmax > height - 0.1)
-                && inside(&t.hull, s.centre, 0.05)
+            // A leg: tall, from the floor up under the top. A rim: a band just under the top.
+            let leg = s.zmin < 0.08 && s.zmax - s.zmin >= 0.08 && s.zmax <= height + 0.03;
+            let rim = s.zmin > height - 0.1 && s.zmax <= height + 0.03;
+            (leg || rim)
+                && inside(&top_hulls[t.top.unwrap_or(0) as usize], s.centre, 0.2)
                 && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
         });
         if let Some(t) = target {
-            owner.insert(s.root, t.root);
+            owner.insert(s.root, owner[&t.root]);
         }
     }
     let mut sizes: std::collections::HashMap<u32, usize> = Default::default();

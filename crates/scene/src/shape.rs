@@ -83,9 +83,33 @@ pub fn fit_sphere(pts: &[Vec3]) -> Option<(Vec3, f32, f32)> {
     if r2 <= 0.0 {
         return None;
     }
-    let r = r2.sqrt() as f32;
-    let res = median(pts.iter().map(|p| ((p - c0 - c).norm() - r).abs()).collect());
-    Some((c + c0, r, res))
+    let (mut c, mut r) = (c + c0, r2.sqrt() as f32);
+    // Gauss-Newton on the geometric distance: the algebraic fit is biased by noise on a
+    // partial sphere, the geometric one is not.
+    for _ in 0..8 {
+        let mut jtj = na::Matrix4::<f64>::zeros();
+        let mut jtr = na::Vector4::<f64>::zeros();
+        for p in pts {
+            let d = p - c;
+            let n = d.norm().max(1e-9);
+            let u = d / n;
+            let j = na::Vector4::new(-u.x as f64, -u.y as f64, -u.z as f64, -1.0);
+            let res = (n - r) as f64;
+            jtj += j * j.transpose();
+            jtr += j * res;
+        }
+        let Some(step) = jtj.lu().solve(&-jtr) else { break };
+        c += Vec3::new(step[0] as f32, step[1] as f32, step[2] as f32);
+        r += step[3] as f32;
+        if step.norm() < 1e-7 {
+            break;
+        }
+    }
+    if !(r > 0.0 && r.is_finite()) {
+        return None;
+    }
+    let res = median(pts.iter().map(|p| ((p - c).norm() - r).abs()).collect());
+    Some((c, r, res))
 }
 
 /// Least-squares circle in the floor plane through the points of the upright sides.
@@ -108,9 +132,30 @@ pub fn fit_circle(pts: &[Vec2]) -> Option<(Vec2, f32, f32)> {
     if r2 <= 0.0 {
         return None;
     }
-    let r = r2.sqrt() as f32;
-    let res = median(pts.iter().map(|p| ((p - c0 - c).norm() - r).abs()).collect());
-    Some((c + c0, r, res))
+    let (mut c, mut r) = (c + c0, r2.sqrt() as f32);
+    for _ in 0..8 {
+        let mut jtj = na::Matrix3::<f64>::zeros();
+        let mut jtr = na::Vector3::<f64>::zeros();
+        for p in pts {
+            let d = p - c;
+            let n = d.norm().max(1e-9);
+            let u = d / n;
+            let j = na::Vector3::new(-u.x as f64, -u.y as f64, -1.0);
+            jtj += j * j.transpose();
+            jtr += j * (n - r) as f64;
+        }
+        let Some(step) = jtj.lu().solve(&-jtr) else { break };
+        c += Vec2::new(step[0] as f32, step[1] as f32);
+        r += step[2] as f32;
+        if step.norm() < 1e-7 {
+            break;
+        }
+    }
+    if !(r > 0.0 && r.is_finite()) {
+        return None;
+    }
+    let res = median(pts.iter().map(|p| ((p - c).norm() - r).abs()).collect());
+    Some((c, r, res))
 }
 
 /// Distance from a point to the surface of a box.
@@ -123,9 +168,9 @@ fn box_distance(b: &Obb, p: &Vec3) -> f32 {
 
 /// Fits sphere, upright cylinder and box models to scene-frame points with their smoothed
 /// normals; picks the class whose relative residual is smallest, `Other` when none is
-/// within [`MAX_RELATIVE_RESIDUAL`]. `bottom` is the height of what the object stands on,
+/// within [`MAX_RELATIVE_RESIDUAL`] (after allowing for the sensor's `noise`, metres). `bottom` is the height of what the object stands on,
 /// when known, so that a cylinder or box reaches down to it although its foot is hidden.
-pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>) -> Option<Fit> {
+pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise: f32) -> Option<Fit> {
     let pts: Vec<Vec3> = points.iter().map(|p| v3(*p)).collect();
     let obb = Obb::gravity_aligned(points)?;
     let zmax = obb.centre.z + obb.half.z;
@@ -136,7 +181,7 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>) -> Op
         // The sphere must be about as tall as it is wide, and not much larger than the points.
         let ext = obb.extents();
         if 2.0 * r < 1.5 * ext.max() + 0.02 {
-            cands.push((res / r, Fit { class: ShapeClass::Sphere, centre: c, size: Vec3::repeat(2.0 * r), yaw_deg: 0.0, residual: res }));
+            cands.push(((res - noise).max(0.0) / r, Fit { class: ShapeClass::Sphere, centre: c, size: Vec3::repeat(2.0 * r), yaw_deg: 0.0, residual: res }));
         }
     }
     let side: Vec<Vec2> = points.iter().zip(normals).filter(|(_, n)| n[2].abs() < 0.5).map(|(p, _)| Vec2::new(p[0], p[1])).collect();
@@ -145,7 +190,7 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>) -> Op
             if 2.0 * r < 1.5 * obb.extents().xy().max() + 0.02 {
                 let h = zmax - zmin;
                 cands.push((
-                    res / r,
+                    (res - noise).max(0.0) / r,
                     Fit { class: ShapeClass::Cylinder, centre: Vec3::new(c.x, c.y, zmin + h / 2.0), size: Vec3::new(2.0 * r, 2.0 * r, h), yaw_deg: 0.0, residual: res },
                 ));
             }
@@ -157,7 +202,7 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>) -> Op
         b.centre.z = (zmax + zmin) / 2.0;
         let res = median(pts.iter().map(|p| box_distance(&b, p)).collect());
         let e = b.extents();
-        let rel = res / (e.min() / 2.0).max(0.01);
+        let rel = (res - noise).max(0.0) / (e.min() / 2.0).max(0.01);
         let class = if e.max() <= CUBE_RATIO * e.min() { ShapeClass::Cube } else { ShapeClass::Box };
         cands.push((rel, Fit { class, centre: b.centre, size: e, yaw_deg: b.yaw_deg(), residual: res }));
     }

@@ -18,11 +18,35 @@ fn colour_ok(truth: Colour, got: spatia_scene::ColourName) -> bool {
     truth.name() == got.as_str()
 }
 
-#[test]
-fn report() {
+/// Scene-level and object-level agreement with the ground truth over a range of seeds.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub scenes: usize,
+    pub count_exact: usize,
+    pub iou_sum: f32,
+    pub objects: usize,
+    pub matched: usize,
+    pub shape_ok: usize,
+    pub colour_ok: usize,
+    pub size_ok: usize,
+    pub support_ok: usize,
+}
+
+impl Stats {
+    pub fn rate(&self, n: usize) -> f32 {
+        n as f32 / self.matched.max(1) as f32
+    }
+
+    pub fn mean_iou(&self) -> f32 {
+        self.iou_sum / self.objects.max(1) as f32
+    }
+}
+
+pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stats {
+    let mut st = Stats::default();
     let mut tot = (0usize, 0.0f32, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
-    for noise in [false, true] {
-        for seed in 0..20 {
+    {
+        for seed in seeds {
             let c = case(seed, noise);
             let m = matches(&c, 150);
             let visible = m.len();
@@ -34,7 +58,9 @@ fn report() {
                 tot.1 += iou;
                 tot.2 += 1;
                 let Some(pi) = pi else {
-                    eprintln!("seed {seed} noise {noise}: missed {}", t.name);
+                    if verbose {
+                        eprintln!("seed {seed} noise {noise}: missed {}", t.name);
+                    }
                     continue;
                 };
                 let p = &c.scene.objects[*pi];
@@ -61,21 +87,42 @@ fn report() {
                 tot.5 += (size_ok && centre_ok) as usize;
                 tot.6 += on_ok as usize;
                 tot.7 += 1;
-                if !(sh && co && size_ok && centre_ok && on_ok) || *iou < 0.9 {
+                if verbose && (!(sh && co && size_ok && centre_ok && on_ok) || *iou < 0.9) {
                     eprintln!(
                         "seed {seed} noise {noise}: {} -> {} iou {iou:.2} shape {:?}{} colour {:?}{} size {:?} vs {:?} centre err {centre_err:.3} on {:?} want {:?}",
                         t.name, p.name, p.shape, if sh { "" } else { "!" }, p.colour, if co { "" } else { "!" }, p.size, t.size, p.on, want_on
                     );
                 }
             }
-            if !count_ok {
+            if verbose && !count_ok {
                 eprintln!("seed {seed} noise {noise}: {} objects, {} visible: {:?}", c.scene.objects.len(), visible, c.scene.objects.iter().map(|o| &o.name).collect::<Vec<_>>());
             }
         }
     }
-    let n = tot.7 as f32;
+    st.scenes = tot.0;
+    st.count_exact = tot.9;
+    st.iou_sum = tot.1;
+    st.objects = tot.2;
+    st.shape_ok = tot.3;
+    st.colour_ok = tot.4;
+    st.size_ok = tot.5;
+    st.support_ok = tot.6;
+    st.matched = tot.7;
     eprintln!(
-        "scenes {} count ok {}, mean IoU {:.3}, shape {:.3}, colour {:.3}, size+centre {:.3}, support {:.3}",
-        tot.0, tot.9, tot.1 / tot.2 as f32, tot.3 as f32 / n, tot.4 as f32 / n, tot.5 as f32 / n, tot.6 as f32 / n
+        "noise {noise}: scenes {} count exact {}, mean IoU {:.3}, shape {:.3}, colour {:.3}, size+centre {:.3}, support {:.3}",
+        st.scenes,
+        st.count_exact,
+        st.mean_iou(),
+        st.rate(st.shape_ok),
+        st.rate(st.colour_ok),
+        st.rate(st.size_ok),
+        st.rate(st.support_ok)
     );
+    st
+}
+
+#[test]
+fn report() {
+    evaluate(false, 0..20, true);
+    evaluate(true, 0..20, true);
 }

@@ -5,3 +5,4 @@ mod util;
 
 mod quality;
 mod real;
+mod debug_tmp;
