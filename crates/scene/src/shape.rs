@@ -175,13 +175,14 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise
     let obb = Obb::gravity_aligned(points)?;
     let zmax = obb.centre.z + obb.half.z;
     let zmin = bottom.map_or(obb.centre.z - obb.half.z, |b| b.min(obb.centre.z - obb.half.z));
-    let mut cands: Vec<(f32, Fit)> = Vec::new();
+    // (relative residual, the model's scale, the fit)
+    let mut cands: Vec<(f32, f32, Fit)> = Vec::new();
 
     if let Some((c, r, res)) = fit_sphere(&pts) {
         // The sphere must be about as tall as it is wide, and not much larger than the points.
         let ext = obb.extents();
         if 2.0 * r < 1.5 * ext.max() + 0.02 {
-            cands.push(((res - noise).max(0.0) / r, Fit { class: ShapeClass::Sphere, centre: c, size: Vec3::repeat(2.0 * r), yaw_deg: 0.0, residual: res }));
+            cands.push((res / r, r, Fit { class: ShapeClass::Sphere, centre: c, size: Vec3::repeat(2.0 * r), yaw_deg: 0.0, residual: res }));
         }
     }
     let side: Vec<Vec2> = points.iter().zip(normals).filter(|(_, n)| n[2].abs() < 0.5).map(|(p, _)| Vec2::new(p[0], p[1])).collect();
@@ -190,7 +191,8 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise
             if 2.0 * r < 1.5 * obb.extents().xy().max() + 0.02 {
                 let h = zmax - zmin;
                 cands.push((
-                    (res - noise).max(0.0) / r,
+                    res / r,
+                    r,
                     Fit { class: ShapeClass::Cylinder, centre: Vec3::new(c.x, c.y, zmin + h / 2.0), size: Vec3::new(2.0 * r, 2.0 * r, h), yaw_deg: 0.0, residual: res },
                 ));
             }
@@ -202,12 +204,15 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise
         b.centre.z = (zmax + zmin) / 2.0;
         let res = median(pts.iter().map(|p| box_distance(&b, p)).collect());
         let e = b.extents();
-        let rel = (res - noise).max(0.0) / (e.min() / 2.0).max(0.01);
+        let scale = (e.min() / 2.0).max(0.01);
+        let rel = res / scale;
         let class = if e.max() <= CUBE_RATIO * e.min() { ShapeClass::Cube } else { ShapeClass::Box };
-        cands.push((rel, Fit { class, centre: b.centre, size: e, yaw_deg: b.yaw_deg(), residual: res }));
+        cands.push((rel, scale, Fit { class, centre: b.centre, size: e, yaw_deg: b.yaw_deg(), residual: res }));
     }
-    let (rel, best) = cands.into_iter().min_by(|a, b| a.0.total_cmp(&b.0))?;
-    if rel <= MAX_RELATIVE_RESIDUAL {
+    // The best model is the one that explains the points best relative to its size; it is
+    // accepted if its residual is within the relative bound plus the sensor's noise.
+    let (_, scale, best) = cands.into_iter().min_by(|a, b| a.0.total_cmp(&b.0))?;
+    if best.residual <= MAX_RELATIVE_RESIDUAL * scale + noise {
         return Some(best);
     }
     let e = obb.extents();

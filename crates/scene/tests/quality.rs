@@ -67,7 +67,7 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
                 let sh = shape_ok(t.shape, p.shape, &p.label);
                 let co = colour_ok(t.colour, p.colour);
                 let size_ok = (0..3).all(|k| {
-                    let (want, got) = if t.shape == ShapeKind::Box {
+                    let (want, got) = if matches!(t.shape, ShapeKind::Box | ShapeKind::Table) {
                         let mut a = [t.size[0], t.size[1]];
                         let mut b = [p.size[0], p.size[1]];
                         a.sort_by(f32::total_cmp);
