@@ -31,5 +31,6 @@ fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         args::Command::Mesh(a) => commands::mesh::run(a),
         args::Command::Synth(a) => commands::synth::run(a),
+        args::Command::Scene(a) => commands::scene::run(a),
     }
 }

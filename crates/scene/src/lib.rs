@@ -36,6 +36,7 @@
 
 mod colour;
 mod config;
+mod json;
 mod parts;
 mod segment;
 mod shape;
@@ -44,11 +45,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use spatia_geom::math::{Vec2, Vec3, v3};
-use spatia_geom::{GridSurface, GroundSource, IntrinsicsSource, LoadOptions, RgbdFrame, SceneFrame, detect_planes};
+use spatia_geom::{GridSurface, GroundSource, IntrinsicsSource, LoadOptions, RgbdFrame, SceneFrame};
 
 pub use colour::{ColourName, compatible, lab, name as colour_name, representative};
 pub use config::SceneConfig;
 pub use parts::Part;
+pub use json::{FrameJson, ObjectJson, PartJson, SceneJson, SurfaceJson};
 pub use segment::{inside, polygon_area};
 pub use shape::{CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, fit, fit_circle, fit_sphere};
 
@@ -328,7 +330,7 @@ impl Scene {
         for (k, o) in objects.iter_mut().enumerate() {
             o.id = k as u16 + 1;
         }
-        support(&mut objects, &seg, cfg);
+        support(&mut objects, cfg);
         // Refit resting boxes and cylinders down to their support: their foot is often hidden.
         for k in 0..objects.len() {
             let o = &objects[k];
@@ -383,7 +385,6 @@ impl Scene {
             let owner = px.iter().map(|&i| object_map[i]).find(|&o| o != 0);
             surfaces.push(Surface { kind: SurfaceKind::Support, normal: [0.0, 0.0, 1.0], offset: -height, pixels: px.len(), object: owner });
         }
-        let _ = detect_planes;
         Ok(Scene {
             width: w,
             height: h,
@@ -404,7 +405,7 @@ impl Scene {
 
 /// A flat piece of room left over by the plane search (a strip of wall, a corner of the
 /// ceiling): planar within `flat_tol` (noise allowing) and either over a metre across or above the camera,
-/// or anything entirely above [`STRUCTURE_HEIGHT`].
+/// or anything entirely above [`STRUCTURE_HEIGHT`] or longer than [`STRUCTURE_SPAN`].
 fn is_structure(points: &[[f32; 3]], camera_height: f32, flat_tol: f32) -> bool {
     let mut m = spatia_geom::math::Moments::default();
     for p in points {
@@ -413,14 +414,18 @@ fn is_structure(points: &[[f32; 3]], camera_height: f32, flat_tol: f32) -> bool 
     let [(l0, _), _, (l2, _)] = m.principal_axes();
     let flat = l0.max(0.0).sqrt() < flat_tol;
     let zmin = points.iter().map(|p| p[2]).fold(f32::INFINITY, f32::min);
-    (flat && (l2.max(0.0).sqrt() * 3.46 > 1.0 || zmin > camera_height)) || zmin > STRUCTURE_HEIGHT
+    let span = l2.max(0.0).sqrt() * 3.46;
+    (flat && (span > 1.0 || zmin > camera_height)) || zmin > STRUCTURE_HEIGHT || span > STRUCTURE_SPAN
 }
+
+/// Anything spanning more than this (metres, along its longest axis) is taken for the room.
+pub const STRUCTURE_SPAN: f32 = 3.0;
 
 /// Anything entirely above this height (metres) is taken for the room (upper walls, ceiling).
 pub const STRUCTURE_HEIGHT: f32 = 2.0;
 
 /// Fraction of `a`'s footprint rectangle (gravity-aligned box) inside `b`'s footprint.
-fn footprint_overlap(a: &Object, b: &Object, b_hull: &[Vec2]) -> f32 {
+fn footprint_overlap(a: &Object, b_hull: &[Vec2]) -> f32 {
     let (s, c) = a.yaw_deg.to_radians().sin_cos();
     let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
     let centre = Vec2::new(a.centre[0], a.centre[1]);
@@ -437,19 +442,17 @@ fn footprint_overlap(a: &Object, b: &Object, b_hull: &[Vec2]) -> f32 {
             }
         }
     }
-    let _ = b;
     hit as f32 / (N * N) as f32
 }
 
 /// What rests on what: the supporter is the object whose top (under the object's footprint)
 /// is nearest below the object's bottom, within `support_gap`, with footprints overlapping
 /// by more than `support_overlap`; otherwise the floor.
-fn support(objects: &mut [Object], seg: &segment::Segmentation, cfg: &SceneConfig) {
+fn support(objects: &mut [Object], cfg: &SceneConfig) {
     let hulls: Vec<Vec<Vec2>> = objects
         .iter()
         .map(|o| spatia_geom::convex_hull(o.points.iter().map(|p| Vec2::new(p[0], p[1])).collect()))
         .collect();
-    let _ = seg;
     let mut result = Vec::new();
     for a in objects.iter() {
         let bottom = a.bottom();
@@ -482,7 +485,7 @@ fn support(objects: &mut [Object], seg: &segment::Segmentation, cfg: &SceneConfi
             if gap < -cfg.contact_gap * 2.0 || gap > cfg.support_gap {
                 continue;
             }
-            if footprint_overlap(a, b, &hulls[k]) <= cfg.support_overlap {
+            if footprint_overlap(a, &hulls[k]) <= cfg.support_overlap {
                 continue;
             }
             if best.is_none_or(|(g, _)| gap.abs() < g.abs()) {

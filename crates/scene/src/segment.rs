@@ -30,8 +30,6 @@ pub struct Segmentation {
     pub classes: Vec<Class>,
     /// Object number per pixel, 1-based; 0 for structure, unknown and dropped noise.
     pub objects: Vec<u32>,
-    /// Number of objects.
-    pub count: u32,
     /// Scene-frame points per pixel.
     pub points: Vec<[f32; 3]>,
     /// Smoothed scene-frame normals per pixel.
@@ -43,6 +41,13 @@ pub struct Segmentation {
 /// Neighbouring smoothed normals more than 12 degrees apart mark a rim (the smoothing
 /// spreads a right-angled edge over five pixels).
 const CONVEX_EDGE_COS: f32 = 0.978;
+
+/// A component with at least this share of its pixels on the floor, a wall or the ceiling
+/// is a piece of them.
+const STRUCTURE_SHARE: f32 = 0.7;
+
+/// Largest floor-plane diagonal of a piece that can be a table leg, metres.
+const LEG_SPAN: f32 = 0.25;
 
 struct Dsu(Vec<u32>);
 
@@ -149,7 +154,8 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
     };
     let cos_plane = cfg.plane_normal_deg.to_radians().cos();
     let cos_up = cfg.up_deg.to_radians().cos();
-    let tol = |i: usize| cfg.plane_tol + cfg.plane_tol_per_m2 * cam[i][2] * cam[i][2];
+    // Within the plane tolerance or 2.5 sigma of the sensor's noise, whichever is larger.
+    let tol = |i: usize| (cfg.plane_tol + cfg.plane_tol_per_m2 * cam[i][2] * cam[i][2]).max(2.5 * cfg.sigma(cam[i][2]));
 
     // Walls and ceiling: large vertical planes, and horizontal ones facing down above the camera.
     let valid_count = (0..n_px).filter(|&i| surface.points.valid(i)).count().max(1);
@@ -166,6 +172,14 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             ceilings.push((n, -n.dot(&c)));
         }
     }
+
+    // On a structural plane by distance alone (normals at range can be all noise).
+    let near_structure = |i: usize| {
+        let p = v3(points[i]);
+        (frame.ground == GroundSource::Floor && p.z.abs() < tol(i))
+            || walls.iter().any(|(_, wn, d)| (wn.dot(&p) + d).abs() < tol(i))
+            || ceilings.iter().any(|(cn, d)| (cn.dot(&p) + d).abs() < tol(i))
+    };
 
     let mut classes = vec![Class::Unknown; n_px];
     for i in 0..n_px {
@@ -311,12 +325,17 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         zmax: f32,
         centre: Vec2,
         mean: [u8; 3],
+        span: f32,
     }
     let mut stats: Vec<Stat> = Vec::new();
     for k in &keys {
         let px = &comp[k];
         let (mut zmin, mut zmax, mut c, mut rgb_sum) = (f32::MAX, f32::MIN, Vec2::zeros(), [0u64; 3]);
+        let (mut lo, mut hi) = (Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
         for &i in px {
+            let q = Vec2::new(points[i][0], points[i][1]);
+            lo = lo.inf(&q);
+            hi = hi.sup(&q);
             zmin = zmin.min(points[i][2]);
             zmax = zmax.max(points[i][2]);
             c += Vec2::new(points[i][0], points[i][1]);
@@ -337,6 +356,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             zmax,
             centre: c / n,
             mean: rgb_sum.map(|s| (s as f32 / n) as u8),
+            span: (hi - lo).norm(),
         });
     }
     let mut owner: std::collections::HashMap<u32, u32> = stats.iter().map(|s| (s.root, s.root)).collect();
@@ -352,14 +372,27 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         let target = stats.iter().filter(|t| t.top.is_some()).find(|t| {
             let height = top_heights[t.top.unwrap_or(0) as usize];
             // A leg: tall, from the floor up under the top. A rim: a band just under the top.
-            let leg = s.zmin < 0.08 && s.zmax - s.zmin >= 0.08 && s.zmax <= height + 0.03;
-            let rim = s.zmin > height - 0.1 && s.zmax <= height + 0.03;
-            (leg || rim)
-                && inside(&top_hulls[t.top.unwrap_or(0) as usize], s.centre, 0.2)
+            // Of the table's paint under its top: legs (narrow, whole or cut up by occlusion
+            // and dropout), and anything that reaches up to the top (its rim, with or without
+            // legs attached).
+            let leg = s.span <= LEG_SPAN && s.zmax - s.zmin >= 0.25 * height && s.zmin < 0.5 * height;
+            let rim = s.zmax > height - 0.06;
+            s.zmax <= height + 0.03 && (leg || rim)
+                && inside(&top_hulls[t.top.unwrap_or(0) as usize], s.centre, 0.1)
                 && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
         });
         if let Some(t) = target {
             owner.insert(s.root, owner[&t.root]);
+        }
+    }
+    // Pieces of floor or wall that noise kept from being classified: mostly on a plane.
+    for k in &keys {
+        let px = &comp[k];
+        if matches!(classes[px[0]], Class::Free) && owner[k] == *k {
+            let on = px.iter().filter(|&&i| near_structure(i)).count();
+            if on as f32 >= STRUCTURE_SHARE * px.len() as f32 {
+                owner.insert(*k, u32::MAX);
+            }
         }
     }
     let mut sizes: std::collections::HashMap<u32, usize> = Default::default();
@@ -371,7 +404,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
     let mut objects = vec![0u32; n_px];
     for k in &keys {
         let o = owner[k];
-        if sizes[&o] < min_px {
+        if o == u32::MAX || sizes[&o] < min_px {
             continue;
         }
         let id = *ids.entry(o).or_insert_with(|| {
@@ -382,7 +415,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             objects[i] = id;
         }
     }
-    Segmentation { classes, objects, count, points, normals, top_heights }
+    Segmentation { classes, objects, points, normals, top_heights }
 }
 
 /// Area of a convex polygon.

@@ -5,4 +5,3 @@ mod util;
 
 mod quality;
 mod real;
-mod debug_tmp;

@@ -1,9 +1,9 @@
 //! spatia: spatial questions about photos, answered from their 3-D geometry.
 //!
 //! This facade re-exports what users need from the pipeline's crates, so applications
-//! depend on `spatia` alone. Today it carries the geometry stage: reading an RGB-D scene
-//! directory, lifting it to a mesh (full resolution or with an exact vertex budget),
-//! finding planes and the gravity-aligned scene frame.
+//! depend on `spatia` alone. Today it carries the geometry stage (reading an RGB-D scene
+//! directory, lifting it to a mesh, planes and the gravity-aligned scene frame) and scene
+//! understanding (objects, parts, attributes, support): [`geom`] and [`scene`].
 //!
 //! ```
 //! use spatia::geom::{DepthMap, Intrinsics, IntrinsicsSource, MeshConfig, RgbdFrame};
@@ -19,3 +19,5 @@
 
 pub use spatia_geom as geom;
 pub use spatia_geom::{Mesh, MeshConfig, RgbdFrame, SceneFrame};
+pub use spatia_scene as scene;
+pub use spatia_scene::{Object, Scene, SceneConfig};

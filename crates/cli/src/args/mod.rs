@@ -20,6 +20,25 @@ pub enum Command {
     Mesh(MeshArgs),
     /// Generate a synthetic RGB-D scene with exact ground truth.
     Synth(SynthArgs),
+    /// Find the floor, walls, objects and their parts, and what rests on what.
+    Scene(SceneArgs),
+}
+
+/// `spatia scene`.
+#[derive(Debug, Args)]
+pub struct SceneArgs {
+    /// The input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print the scene as JSON (objects, planes, frame).
+    #[arg(long)]
+    pub json: bool,
+    /// Write the object id of every pixel as a 16-bit PNG (0 = none).
+    #[arg(long, value_name = "FILE")]
+    pub masks: Option<PathBuf>,
+    /// Write the photo with each object outlined and labelled with its id and name.
+    #[arg(long, value_name = "FILE")]
+    pub show: Option<PathBuf>,
 }
 
 /// Where the photo, its depth and its camera come from.

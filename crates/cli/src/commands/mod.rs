@@ -1,6 +1,8 @@
 //! One module a subcommand.
 
 pub mod mesh;
+pub mod scene;
+pub mod show;
 pub mod synth;
 
 use anyhow::{Context, bail};
@@ -10,13 +12,20 @@ use crate::args::InputArgs;
 
 /// Reads the frame a command works on: a scene directory, or a photo with `--depth`.
 pub fn load_frame(input: &InputArgs) -> anyhow::Result<RgbdFrame> {
+    load_frame_and_masks(input).map(|(f, _)| f)
+}
+
+/// The frame and, for a scene directory with `instances.png` + `labels.json`, the user's masks.
+pub fn load_frame_and_masks(input: &InputArgs) -> anyhow::Result<(RgbdFrame, Option<spatia::scene::UserMasks>)> {
     let opts = LoadOptions { max_pixels: input.max_pixels, depth_scale: input.depth_scale };
     let path = &input.path;
     if path.is_dir() {
         if input.depth.is_some() || input.camera.is_some() {
             bail!("{}: --depth and --camera apply to a photo, not a scene directory", path.display());
         }
-        return RgbdFrame::from_dir(path, &opts).with_context(|| format!("reading scene {}", path.display()));
+        let frame = RgbdFrame::from_dir(path, &opts).with_context(|| format!("reading scene {}", path.display()))?;
+        let masks = spatia::scene::UserMasks::from_dir(path, frame.width(), frame.height())?;
+        return Ok((frame, masks));
     }
     if !path.exists() {
         bail!("{}: no such file or directory", path.display());
@@ -27,5 +36,6 @@ pub fn load_frame(input: &InputArgs) -> anyhow::Result<RgbdFrame> {
             path.display()
         );
     };
-    RgbdFrame::from_files(path, depth, input.camera.as_deref(), &opts).with_context(|| format!("reading {}", path.display()))
+    let frame = RgbdFrame::from_files(path, depth, input.camera.as_deref(), &opts).with_context(|| format!("reading {}", path.display()))?;
+    Ok((frame, None))
 }
