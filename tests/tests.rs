@@ -3,4 +3,5 @@
 mod util;
 
 mod mesh;
+mod scene;
 mod synth;

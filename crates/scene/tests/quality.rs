@@ -121,7 +121,32 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
     st
 }
 
+// The floors below are what the segmenter reaches today, measured over these seeds; they
+// guard against regressions and rise as it improves. The targets of the scene issue are
+// higher (IoU 0.97 and count 95 % with noise, shape and colour 98 %, sizes 95 %).
+
 #[test]
+fn noise_free_scenes_match_the_truth() {
+    let st = evaluate(false, 0..20, false);
+    assert!(st.mean_iou() >= 0.965, "mean IoU {}", st.mean_iou());
+    assert!(st.count_exact >= 11, "object count exact in {} of 20 scenes", st.count_exact);
+    assert!(st.rate(st.shape_ok) >= 0.95, "shape {}", st.rate(st.shape_ok));
+    assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
+    assert!(st.rate(st.size_ok) >= 0.85, "size and centre {}", st.rate(st.size_ok));
+    assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
+}
+
+#[test]
+fn noisy_scenes_match_the_truth() {
+    let st = evaluate(true, 0..20, false);
+    assert!(st.mean_iou() >= 0.84, "mean IoU {}", st.mean_iou());
+    assert!(st.rate(st.colour_ok) >= 0.95, "colour {}", st.rate(st.colour_ok));
+    assert!(st.rate(st.support_ok) >= 0.93, "support {}", st.rate(st.support_ok));
+    assert!(st.rate(st.shape_ok) >= 0.55, "shape {}", st.rate(st.shape_ok));
+}
+
+#[test]
+#[ignore = "prints every disagreement with the ground truth: cargo test --release -p spatia-scene -- --ignored --nocapture"]
 fn report() {
     evaluate(false, 0..20, true);
     evaluate(true, 0..20, true);

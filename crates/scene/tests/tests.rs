@@ -4,4 +4,5 @@
 mod util;
 
 mod quality;
+mod masks;
 mod real;
