@@ -158,6 +158,72 @@ pub fn fit_circle(pts: &[Vec2]) -> Option<(Vec2, f32, f32)> {
     Some((c, r, res))
 }
 
+/// A gravity-aligned box from its visible faces: the yaw from the side normals (their
+/// directions folded modulo 90 degrees and averaged), each face where its own points are
+/// (the median of their offsets, which noise does not inflate the way the extreme points
+/// do), the top at the up-facing points, the bottom at `zmin`. Faces not seen fall back to
+/// the far edge of the top face when it is seen, else the points' 1st / 99th percentile.
+pub fn fit_box(points: &[[f32; 3]], normals: &[[f32; 3]], zmin: f32) -> Option<Obb> {
+    let obb = Obb::gravity_aligned(points)?;
+    let (mut sx, mut sy, mut n) = (0.0f32, 0.0f32, 0usize);
+    for nm in normals {
+        let h = (nm[0] * nm[0] + nm[1] * nm[1]).sqrt();
+        if h > 0.9 {
+            let a = 4.0 * nm[1].atan2(nm[0]);
+            sx += a.cos();
+            sy += a.sin();
+            n += 1;
+        }
+    }
+    let yaw = if n >= 10 && (sx * sx + sy * sy).sqrt() > 0.3 * n as f32 { sy.atan2(sx) / 4.0 } else { obb.yaw_deg().to_radians() };
+    let (s, c) = yaw.sin_cos();
+    let axes = [Vec3::new(c, s, 0.0), Vec3::new(-s, c, 0.0)];
+    let mut lo = [0.0f32; 2];
+    let mut hi = [0.0f32; 2];
+    for k in 0..2 {
+        let mut all: Vec<f32> = points.iter().map(|p| v3(*p).dot(&axes[k])).collect();
+        all.sort_by(f32::total_cmp);
+        let pct = |q: f32| all[((all.len() - 1) as f32 * q) as usize];
+        let face = |sign: f32| {
+            let v: Vec<f32> = points.iter().zip(normals).filter(|(_, nm)| v3(**nm).dot(&axes[k]) * sign > 0.8).map(|(p, _)| v3(*p).dot(&axes[k])).collect();
+            (v.len() >= 10).then(|| median(v))
+        };
+        // A hidden face: the far edge of the top face if it is seen, else the points' extent.
+        let mut top: Vec<f32> = points.iter().zip(normals).filter(|(_, nm)| nm[2] > 0.9).map(|(p, _)| v3(*p).dot(&axes[k])).collect();
+        top.sort_by(f32::total_cmp);
+        let top_pct = |q: f32| (top.len() >= 10).then(|| top[((top.len() - 1) as f32 * q) as usize]);
+        lo[k] = face(-1.0).or_else(|| top_pct(0.01)).unwrap_or_else(|| pct(0.01));
+        hi[k] = face(1.0).or_else(|| top_pct(0.99)).unwrap_or_else(|| pct(0.99));
+        if hi[k] - lo[k] < 0.005 {
+            (lo[k], hi[k]) = (pct(0.01), pct(0.99));
+        }
+    }
+    let ups: Vec<f32> = points.iter().zip(normals).filter(|(_, nm)| nm[2] > 0.9).map(|(p, _)| p[2]).collect();
+    let top = if ups.len() >= 10 { median(ups) } else {
+        let mut z: Vec<f32> = points.iter().map(|p| p[2]).collect();
+        z.sort_by(f32::total_cmp);
+        z[((z.len() - 1) as f32 * 0.98) as usize]
+    };
+    let (mut a0, mut a1) = (axes[0], axes[1]);
+    let (mut h0, mut h1) = ((hi[0] - lo[0]) / 2.0, (hi[1] - lo[1]) / 2.0);
+    let (m0, m1) = ((hi[0] + lo[0]) / 2.0, (hi[1] + lo[1]) / 2.0);
+    let centre_xy = axes[0] * m0 + axes[1] * m1;
+    // Width along the axis nearer x, as Obb::gravity_aligned does.
+    if a0.x.abs() < a1.x.abs() {
+        std::mem::swap(&mut a0, &mut a1);
+        std::mem::swap(&mut h0, &mut h1);
+    }
+    if a0.x < 0.0 {
+        a0 = -a0;
+    }
+    let a1 = Vec3::z().cross(&a0);
+    Some(Obb {
+        centre: Vec3::new(centre_xy.x, centre_xy.y, (top + zmin) / 2.0),
+        axes: [a0, a1, Vec3::z()],
+        half: Vec3::new(h0.max(0.0), h1.max(0.0), ((top - zmin) / 2.0).max(0.0)),
+    })
+}
+
 /// Distance from a point to the surface of a box.
 fn box_distance(b: &Obb, p: &Vec3) -> f32 {
     let d = p - b.centre;
@@ -198,20 +264,17 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise
             }
         }
     }
-    {
-        let mut b = obb;
-        b.half.z = (zmax - zmin) / 2.0;
-        b.centre.z = (zmax + zmin) / 2.0;
+    if let Some(b) = fit_box(points, normals, zmin) {
         let res = median(pts.iter().map(|p| box_distance(&b, p)).collect());
         let e = b.extents();
         let scale = (e.min() / 2.0).max(0.01);
-        let rel = res / scale;
         let class = if e.max() <= CUBE_RATIO * e.min() { ShapeClass::Cube } else { ShapeClass::Box };
-        cands.push((rel, scale, Fit { class, centre: b.centre, size: e, yaw_deg: b.yaw_deg(), residual: res }));
+        cands.push((res / scale, scale, Fit { class, centre: b.centre, size: e, yaw_deg: b.yaw_deg(), residual: res }));
     }
-    // The best model is the one that explains the points best relative to its size; it is
-    // accepted if its residual is within the relative bound plus the sensor's noise.
-    let (_, scale, best) = cands.into_iter().min_by(|a, b| a.0.total_cmp(&b.0))?;
+    // The best model is the one closest to the points; it is accepted if its residual is
+    // within the relative bound plus the sensor's noise. (Comparing residuals relative to
+    // each model's own size would favour whichever model comes out largest.)
+    let (_, scale, best) = cands.into_iter().min_by(|a, b| a.2.residual.total_cmp(&b.2.residual))?;
     if best.residual <= MAX_RELATIVE_RESIDUAL * scale + noise {
         return Some(best);
     }
