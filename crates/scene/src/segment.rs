@@ -49,6 +49,10 @@ const STRUCTURE_SHARE: f32 = 0.7;
 /// Largest floor-plane diagonal of a piece that can be a table leg, metres.
 const LEG_SPAN: f32 = 0.25;
 
+/// Narrower pieces under a top, of its paint, are bits of legs whatever their height (noise
+/// and dropout cut thin legs into short stacks).
+const LEG_PIECE_SPAN: f32 = 0.12;
+
 struct Dsu(Vec<u32>);
 
 impl Dsu {
@@ -375,10 +379,10 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             // Of the table's paint under its top: legs (narrow, whole or cut up by occlusion
             // and dropout), and anything that reaches up to the top (its rim, with or without
             // legs attached).
-            let leg = s.span <= LEG_SPAN && s.zmax - s.zmin >= 0.25 * height && s.zmin < 0.5 * height;
+            let leg = (s.span <= LEG_SPAN && s.zmax - s.zmin >= 0.25 * height && s.zmin < 0.5 * height) || s.span <= LEG_PIECE_SPAN;
             let rim = s.zmax > height - 0.06;
             s.zmax <= height + 0.03 && (leg || rim)
-                && inside(&top_hulls[t.top.unwrap_or(0) as usize], s.centre, 0.1)
+                && inside(&top_hulls[t.top.unwrap_or(0) as usize], s.centre, if s.span <= LEG_PIECE_SPAN { 0.3 } else { 0.1 })
                 && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
         });
         if let Some(t) = target {

@@ -128,11 +128,11 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
 #[test]
 fn noise_free_scenes_match_the_truth() {
     let st = evaluate(false, 0..20, false);
-    assert!(st.mean_iou() >= 0.965, "mean IoU {}", st.mean_iou());
-    assert!(st.count_exact >= 11, "object count exact in {} of 20 scenes", st.count_exact);
-    assert!(st.rate(st.shape_ok) >= 0.95, "shape {}", st.rate(st.shape_ok));
+    assert!(st.mean_iou() >= 0.97, "mean IoU {}", st.mean_iou());
+    assert!(st.count_exact >= 13, "object count exact in {} of 20 scenes", st.count_exact);
+    assert!(st.rate(st.shape_ok) >= 0.96, "shape {}", st.rate(st.shape_ok));
     assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
-    assert!(st.rate(st.size_ok) >= 0.85, "size and centre {}", st.rate(st.size_ok));
+    assert!(st.rate(st.size_ok) >= 0.84, "size and centre {}", st.rate(st.size_ok));
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
 }
 
@@ -140,9 +140,10 @@ fn noise_free_scenes_match_the_truth() {
 fn noisy_scenes_match_the_truth() {
     let st = evaluate(true, 0..20, false);
     assert!(st.mean_iou() >= 0.84, "mean IoU {}", st.mean_iou());
-    assert!(st.rate(st.colour_ok) >= 0.95, "colour {}", st.rate(st.colour_ok));
-    assert!(st.rate(st.support_ok) >= 0.93, "support {}", st.rate(st.support_ok));
-    assert!(st.rate(st.shape_ok) >= 0.55, "shape {}", st.rate(st.shape_ok));
+    assert!(st.rate(st.colour_ok) >= 0.96, "colour {}", st.rate(st.colour_ok));
+    assert!(st.rate(st.support_ok) >= 0.97, "support {}", st.rate(st.support_ok));
+    assert!(st.rate(st.shape_ok) >= 0.78, "shape {}", st.rate(st.shape_ok));
+    assert!(st.rate(st.size_ok) >= 0.24, "size and centre {}", st.rate(st.size_ok));
 }
 
 #[test]
