@@ -1,5 +1,6 @@
 //! Geometry stage timings on generated 640x480 and 1280x960 RGB-D scenes (fixed seed),
 //! single-threaded, with a memcpy of the mesh's bytes as the physical floor.
+#![allow(clippy::expect_used)]
 
 use std::hint::black_box;
 use std::time::Duration;

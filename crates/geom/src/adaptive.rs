@@ -62,6 +62,9 @@ enum Kind {
     Vertical(usize),
 }
 
+/// The two ends of the hypotenuse a vertex halves, and its (up to two) parents.
+type Diamond = ([(usize, usize); 2], [Option<(usize, usize)>; 2]);
+
 struct Grid {
     n: usize,
     gw: usize,
@@ -98,7 +101,7 @@ impl Grid {
     }
 
     /// The two ends of the hypotenuse this vertex halves and its (up to two) parents.
-    fn diamond(&self, x: usize, y: usize) -> Option<([(usize, usize); 2], [Option<(usize, usize)>; 2])> {
+    fn diamond(&self, x: usize, y: usize) -> Option<Diamond> {
         let inside = |x: isize, y: isize| {
             (x >= 0 && y >= 0 && (x as usize) < self.gw && (y as usize) < self.gh).then_some((x as usize, y as usize))
         };
@@ -282,8 +285,7 @@ impl GridSurface {
         // Greedy insertion, one vertex a step.
         const QUEUED: u8 = 1;
         const SELECTED: u8 = 2;
-        let mut state = Vec::new();
-        state.resize(g.gw * g.gh, 0u8);
+        let mut state = vec![0u8; g.gw * g.gh];
         let mut owner = vec![u32::MAX; w * h];
         let mut order: Vec<usize> = Vec::with_capacity(budget);
         let mut heap = BinaryHeap::new();

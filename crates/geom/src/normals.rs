@@ -60,7 +60,7 @@ pub fn grid_normals(points: &PointGrid, edges: &DepthEdges) -> Vec<[f32; 3]> {
                 _ => [0.0; 3],
             };
             let mut len2 = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
-            if !(len2 > 1e-30) {
+            if len2.is_nan() || len2 <= 1e-30 {
                 n = [-p[0], -p[1], -p[2]];
                 len2 = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
             }

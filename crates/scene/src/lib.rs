@@ -332,14 +332,13 @@ impl Scene {
         }
         support(&mut objects, cfg);
         // Refit resting boxes and cylinders down to their support: their foot is often hidden.
-        for k in 0..objects.len() {
-            let o = &objects[k];
+        for o in objects.iter_mut() {
             if matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder) && o.support_gap <= cfg.support_gap {
                 let base = o.bottom() - o.support_gap;
                 let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
                 if let Some(f) = fit(&o.points, &normals, Some(base), o.noise) {
-                    if f.class == o.shape || matches!((f.class, o.shape), (ShapeClass::Box | ShapeClass::Cube, ShapeClass::Box | ShapeClass::Cube)) {
-                        let o = &mut objects[k];
+                    let boxes = |c: ShapeClass| matches!(c, ShapeClass::Box | ShapeClass::Cube);
+                    if f.class == o.shape || (boxes(f.class) && boxes(o.shape)) {
                         o.shape = f.class;
                         if user_labels.is_empty() {
                             o.label = f.class.noun().into();

@@ -77,7 +77,7 @@ pub fn split(
             }
         }
         parts.push(make("top", top));
-        legs.sort_by(|a, b| b.len().cmp(&a.len()));
+        legs.sort_by_key(|l| std::cmp::Reverse(l.len()));
         for leg in legs {
             parts.push(make("leg", leg));
         }

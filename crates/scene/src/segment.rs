@@ -226,8 +226,8 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         }
     }
     let mut groups: std::collections::HashMap<u32, Vec<usize>> = Default::default();
-    for i in 0..n_px {
-        if classes[i] == Class::Free && up(i) {
+    for (i, c) in classes.iter().enumerate() {
+        if *c == Class::Free && up(i) {
             groups.entry(dsu.find(i as u32)).or_default().push(i);
         }
     }
@@ -314,8 +314,8 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
 
     // Components, their statistics, and the merge of table parts into their top.
     let mut comp: std::collections::HashMap<u32, Vec<usize>> = Default::default();
-    for i in 0..n_px {
-        if growable(classes[i]) {
+    for (i, c) in classes.iter().enumerate() {
+        if growable(*c) {
             comp.entry(dsu.find(i as u32)).or_default().push(i);
         }
     }

@@ -85,10 +85,10 @@ pub(super) fn write(m: &Mesh, w: &mut dyn Write, axes: Axes) -> std::io::Result<
         ],
     });
     let mut json_bytes = serde_json::to_vec(&doc).map_err(std::io::Error::other)?;
-    while json_bytes.len() % 4 != 0 {
+    while !json_bytes.len().is_multiple_of(4) {
         json_bytes.push(b' ');
     }
-    while bin.len() % 4 != 0 {
+    while !bin.len().is_multiple_of(4) {
         bin.push(0);
     }
     let total = 12 + 8 + json_bytes.len() + 8 + bin.len();
