@@ -73,6 +73,10 @@ pub struct RansacConfig {
     pub refine: usize,
     /// Seed of the random sampling: the same seed gives the same planes.
     pub seed: u64,
+    /// [`GridSurface::planes`](crate::GridSurface::planes) uses every `pixel_stride`-th
+    /// pixel of every `pixel_stride`-th row (1 = all); planes of a room need far fewer
+    /// points than a camera has pixels.
+    pub pixel_stride: usize,
 }
 
 impl Default for RansacConfig {
@@ -88,6 +92,7 @@ impl Default for RansacConfig {
             sample: 3000,
             refine: 3,
             seed: 0x5eed,
+            pixel_stride: 1,
         }
     }
 }
@@ -137,6 +142,7 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
             it += 1;
             let pick = |rng: &mut ChaCha8Rng| v3(points[sample[rng.random_range(0..sample.len())] as usize]);
             let Some(plane) = Plane::from_points(pick(&mut rng), pick(&mut rng), pick(&mut rng)) else { continue };
+
             let score = sample.iter().filter(|&&i| is_inlier(&plane, i)).count();
             if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, plane));
@@ -186,9 +192,18 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
 
 impl crate::mesh::GridSurface {
     /// Planes of the frame (see [`detect_planes`]), using the grid normals; inlier indices
-    /// are row-major pixel indices.
+    /// are row-major pixel indices (of the pixels sampled, see [`RansacConfig::pixel_stride`]).
     pub fn planes(&self, cfg: &RansacConfig) -> Vec<DetectedPlane> {
-        let (pts, pix) = self.points.valid_points();
+        let stride = cfg.pixel_stride.max(1);
+        let w = self.points.width();
+        let (pts, pix): (Vec<[f32; 3]>, Vec<u32>) = self
+            .points
+            .as_slice()
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| p[2] > 0.0 && (i % w) % stride == 0 && (i / w) % stride == 0)
+            .map(|(i, p)| (*p, i as u32))
+            .unzip();
         let normals: Vec<[f32; 3]> = pix.iter().map(|&i| self.normals[i as usize]).collect();
         let mut planes = detect_planes(&pts, Some(&normals), cfg);
         for p in &mut planes {

@@ -450,7 +450,10 @@ fn footprint_overlap(a: &Object, b_hull: &[Vec2]) -> f32 {
 fn support(objects: &mut [Object], cfg: &SceneConfig) {
     let hulls: Vec<Vec<Vec2>> = objects
         .iter()
-        .map(|o| spatia_geom::convex_hull(o.points.iter().map(|p| Vec2::new(p[0], p[1])).collect()))
+        .map(|o| {
+            let step = (o.points.len() / 4000).max(1);
+            spatia_geom::convex_hull(o.points.iter().step_by(step).map(|p| Vec2::new(p[0], p[1])).collect())
+        })
         .collect();
     let mut result = Vec::new();
     for a in objects.iter() {

@@ -162,7 +162,9 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
     let tol = |i: usize| (cfg.plane_tol + cfg.plane_tol_per_m2 * cam[i][2] * cam[i][2]).max(2.5 * cfg.sigma(cam[i][2]));
 
     // Walls and ceiling: large vertical planes, and horizontal ones facing down above the camera.
-    let valid_count = (0..n_px).filter(|&i| surface.points.valid(i)).count().max(1);
+    // Plane inliers come from a sample of every `pixel_stride`-th pixel and row.
+    let stride = cfg.ransac.pixel_stride.max(1);
+    let valid_count = ((0..n_px).filter(|&i| surface.points.valid(i)).count() / (stride * stride)).max(1);
     let rot = frame.cam_to_scene.rotation;
     let mut walls: Vec<(u16, Vec3, f32)> = Vec::new();
     let mut ceilings: Vec<(Vec3, f32)> = Vec::new();
@@ -242,7 +244,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             small.push(r);
             continue;
         }
-        let hull = convex_hull(px.iter().map(|&i| Vec2::new(points[i][0], points[i][1])).collect());
+        let hull = hull_of(&points, px.iter().copied());
         if polygon_area(&hull) >= cfg.support_min_area {
             let mut zs: Vec<f32> = px.iter().map(|&i| points[i][2]).collect();
             zs.sort_by(f32::total_cmp);
@@ -270,13 +272,13 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         }
     }
     // The outline of each support, pieces and all.
-    let mut top_points: Vec<Vec<Vec2>> = vec![Vec::new(); top_heights.len()];
-    for i in 0..n_px {
-        if let Class::Top(k) = classes[i] {
-            top_points[k as usize].push(Vec2::new(points[i][0], points[i][1]));
+    let mut top_px: Vec<Vec<usize>> = vec![Vec::new(); top_heights.len()];
+    for (i, c) in classes.iter().enumerate() {
+        if let Class::Top(k) = c {
+            top_px[*k as usize].push(i);
         }
     }
-    let top_hulls: Vec<Vec<Vec2>> = top_points.into_iter().map(convex_hull).collect();
+    let top_hulls: Vec<Vec<Vec2>> = top_px.into_iter().map(|px| hull_of(&points, px.into_iter())).collect();
 
     // Objects: grow over neighbours of one class that share a surface and a material, and
     // are not a contact crease (a face rising from an up-facing surface below it).
@@ -420,6 +422,12 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         }
     }
     Segmentation { classes, objects, points, normals, top_heights }
+}
+
+/// Convex hull of the floor-plane positions of (at most about 4000 of) the pixels `px`.
+fn hull_of(points: &[[f32; 3]], px: impl ExactSizeIterator<Item = usize>) -> Vec<Vec2> {
+    let step = (px.len() / 4000).max(1);
+    convex_hull(px.step_by(step).map(|i| Vec2::new(points[i][0], points[i][1])).collect())
 }
 
 /// Area of a convex polygon.
