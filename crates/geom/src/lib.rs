@@ -42,6 +42,7 @@ mod image_io;
 mod index;
 pub mod math;
 mod mesh;
+mod naming;
 mod normals;
 mod npy;
 mod obb;
@@ -61,6 +62,7 @@ pub use gravity::{BELOW_TOLERANCE, GroundSource, MAX_BELOW_FRACTION, MAX_TILT_DE
 pub use image_io::{DEFAULT_MAX_PIXELS, RgbImage, checked_dimensions, load_rgb};
 pub use index::{ClosestPair, Neighbour, VertexIndex, closest_pair};
 pub use mesh::{GridSurface, Mesh, MeshConfig};
+pub use naming::{disambiguate, ordinal};
 pub use normals::{angle_deg, grid_normals};
 pub use obb::{Obb, convex_hull};
 pub use plane::{DetectedPlane, Plane, RansacConfig, detect_planes};

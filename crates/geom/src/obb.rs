@@ -52,9 +52,17 @@ impl Obb {
         }
         let v = Vec2::new(-u.y, u.x);
         let mid = (lo + hi) / 2.0;
-        let c2 = u * mid.x + v * mid.y;
+        Some(Self::upright(u, u * mid.x + v * mid.y, (hi - lo) / 2.0, zmin, zmax))
+    }
+
+    /// The box about the vertical whose first floor axis is `u`, centred at `centre_xy`,
+    /// with half-extents `half` along `u` and its perpendicular, from `zmin` to `zmax`. The
+    /// axes are put in spatia's order: `axes[0]` is the one nearer x (pointing +x), so
+    /// `extents()[0]` is the width seen from the camera.
+    pub fn upright(u: Vec2, centre_xy: Vec2, half: Vec2, zmin: f32, zmax: f32) -> Self {
+        let v = Vec2::new(-u.y, u.x);
         let (mut a0, mut a1) = (Vec3::new(u.x, u.y, 0.0), Vec3::new(v.x, v.y, 0.0));
-        let (mut h0, mut h1) = ((hi.x - lo.x) / 2.0, (hi.y - lo.y) / 2.0);
+        let (mut h0, mut h1) = (half.x.max(0.0), half.y.max(0.0));
         if a0.x.abs() < a1.x.abs() {
             std::mem::swap(&mut a0, &mut a1);
             std::mem::swap(&mut h0, &mut h1);
@@ -62,12 +70,11 @@ impl Obb {
         if a0.x < 0.0 {
             a0 = -a0;
         }
-        let a1 = Vec3::z().cross(&a0);
-        Some(Obb {
-            centre: Vec3::new(c2.x, c2.y, (zmin + zmax) / 2.0),
-            axes: [a0, a1, Vec3::z()],
-            half: Vec3::new(h0, h1, (zmax - zmin) / 2.0),
-        })
+        Obb {
+            centre: Vec3::new(centre_xy.x, centre_xy.y, (zmin + zmax) / 2.0),
+            axes: [a0, Vec3::z().cross(&a0), Vec3::z()],
+            half: Vec3::new(h0, h1, ((zmax - zmin) / 2.0).max(0.0)),
+        }
     }
 
     /// A free 3-D box along the principal axes of the points (largest spread first).

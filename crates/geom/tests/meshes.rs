@@ -50,6 +50,23 @@ fn bridged(c: &Case, m: &Mesh) -> Vec<[u32; 3]> {
         .collect()
 }
 
+/// The first few triangles as (pixel, instance, depth) triples, for a failure message.
+fn describe(c: &Case, m: &Mesh, tris: &[[u32; 3]]) -> String {
+    let w = c.frame.width();
+    let info: Vec<_> = tris
+        .iter()
+        .take(3)
+        .map(|t| {
+            t.map(|i| {
+                let p = m.pixels[i as usize];
+                let k = p[1] as usize * w + p[0] as usize;
+                (p, c.render.instances[k], c.frame.depth.as_slice()[k])
+            })
+        })
+        .collect();
+    format!("{info:?}")
+}
+
 #[test]
 fn no_triangle_crosses_a_depth_discontinuity() {
     for seed in 0..30 {
@@ -57,19 +74,7 @@ fn no_triangle_crosses_a_depth_discontinuity() {
         let s = GridSurface::from_frame(&c.frame, &MeshConfig::default());
         let full = s.full_mesh(&c.frame.rgb);
         let bad = bridged(&c, &full);
-        let w = c.frame.width();
-        let info: Vec<_> = bad
-            .iter()
-            .take(3)
-            .map(|t| {
-                t.map(|i| {
-                    let p = full.pixels[i as usize];
-                    let k = p[1] as usize * w + p[0] as usize;
-                    (p, c.render.instances[k], c.frame.depth.as_slice()[k])
-                })
-            })
-            .collect();
-        assert!(bad.is_empty(), "seed {seed}: {} bridged triangles: {info:?}", bad.len());
+        assert!(bad.is_empty(), "seed {seed}: {} bridged triangles: {}", bad.len(), describe(&c, &full, &bad));
         // ...while the surfaces themselves stay whole: nearly every pixel is in a triangle.
         let err = depth_error(&full, &c.frame.depth);
         assert!(err.coverage > 0.97, "seed {seed}: coverage {}", err.coverage);
@@ -88,19 +93,7 @@ fn noisy_scenes_mesh_without_bridging_and_with_few_holes() {
         let c = case(seed, true, 640, 480);
         let full = c.frame.to_mesh(&MeshConfig::default());
         let bad = bridged(&c, &full);
-        let w = c.frame.width();
-        let info: Vec<_> = bad
-            .iter()
-            .take(5)
-            .map(|t| {
-                t.map(|i| {
-                    let p = full.pixels[i as usize];
-                    let k = p[1] as usize * w + p[0] as usize;
-                    (p, c.render.instances[k], c.frame.depth.as_slice()[k])
-                })
-            })
-            .collect();
-        assert!(bad.is_empty(), "seed {seed}: {} bridged: {info:?}", bad.len());
+        assert!(bad.is_empty(), "seed {seed}: {} bridged: {}", bad.len(), describe(&c, &full, &bad));
         assert!(depth_error(&full, &c.frame.depth).coverage > 0.9, "seed {seed}");
     }
 }

@@ -530,41 +530,11 @@ fn names(objects: &mut [Object]) {
             }
         }
     }
-    for group in groups(&out) {
-        let vols: Vec<f32> = group.iter().map(|&i| objects[i].size.iter().product()).collect();
-        let (lo, hi) = vols.iter().fold((f32::MAX, f32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
-        if group.len() == 2 && hi > 2.0 * lo {
-            for (k, &i) in group.iter().enumerate() {
-                out[i] = format!("{} {}", if vols[k] == hi { "large" } else { "small" }, out[i]);
-            }
-        }
-    }
-    for group in groups(&out) {
-        let mut by_x: Vec<(f32, usize)> = group.iter().map(|&i| (objects[i].centre_cam[0], i)).collect();
-        by_x.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let n = by_x.len();
-        for (rank, &(_, i)) in by_x.iter().enumerate() {
-            let word = match (rank, n) {
-                (0, _) => "left".to_string(),
-                (r, n) if r == n - 1 => "right".to_string(),
-                (1, 3) => "middle".to_string(),
-                (r, _) => format!("{} from the left", ordinal(r + 1)),
-            };
-            out[i] = format!("{word} {}", out[i]);
-        }
-    }
+    let volumes: Vec<f32> = objects.iter().map(|o| o.size.iter().product()).collect();
+    let xs: Vec<f32> = objects.iter().map(|o| o.centre_cam[0]).collect();
+    spatia_geom::disambiguate(&mut out, &volumes, &xs);
     for (o, n) in objects.iter_mut().zip(out) {
         o.name = n;
-    }
-}
-
-fn ordinal(n: usize) -> String {
-    match n {
-        2 => "second".into(),
-        3 => "third".into(),
-        4 => "fourth".into(),
-        5 => "fifth".into(),
-        n => format!("{n}th"),
     }
 }
 

@@ -204,24 +204,8 @@ pub fn fit_box(points: &[[f32; 3]], normals: &[[f32; 3]], zmin: f32) -> Option<O
         z.sort_by(f32::total_cmp);
         z[((z.len() - 1) as f32 * 0.98) as usize]
     };
-    let (mut a0, mut a1) = (axes[0], axes[1]);
-    let (mut h0, mut h1) = ((hi[0] - lo[0]) / 2.0, (hi[1] - lo[1]) / 2.0);
-    let (m0, m1) = ((hi[0] + lo[0]) / 2.0, (hi[1] + lo[1]) / 2.0);
-    let centre_xy = axes[0] * m0 + axes[1] * m1;
-    // Width along the axis nearer x, as Obb::gravity_aligned does.
-    if a0.x.abs() < a1.x.abs() {
-        std::mem::swap(&mut a0, &mut a1);
-        std::mem::swap(&mut h0, &mut h1);
-    }
-    if a0.x < 0.0 {
-        a0 = -a0;
-    }
-    let a1 = Vec3::z().cross(&a0);
-    Some(Obb {
-        centre: Vec3::new(centre_xy.x, centre_xy.y, (top + zmin) / 2.0),
-        axes: [a0, a1, Vec3::z()],
-        half: Vec3::new(h0.max(0.0), h1.max(0.0), ((top - zmin) / 2.0).max(0.0)),
-    })
+    let centre_xy = Vec2::new(c, s) * (hi[0] + lo[0]) / 2.0 + Vec2::new(-s, c) * (hi[1] + lo[1]) / 2.0;
+    Some(Obb::upright(Vec2::new(c, s), centre_xy, Vec2::new(hi[0] - lo[0], hi[1] - lo[1]) / 2.0, zmin, top))
 }
 
 /// Distance from a point to the surface of a box.

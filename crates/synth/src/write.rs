@@ -69,8 +69,8 @@ impl Truth {
     }
 }
 
-/// Human names, unique within the scene: "red sphere", then "large"/"small" when colour and
-/// shape are shared by two, then "left"/"right"/"middle" as the camera sees them.
+/// Human names, unique within the scene: "red sphere", then told apart by
+/// [`spatia_geom::disambiguate`] (size, then position as the camera sees them).
 pub fn names(scene: &Scene) -> Vec<String> {
     let base = |o: &crate::scene::Object| match o.shape {
         ShapeKind::Table => "table".to_string(),
@@ -78,36 +78,9 @@ pub fn names(scene: &Scene) -> Vec<String> {
     };
     let objs = &scene.objects;
     let mut out: Vec<String> = objs.iter().map(base).collect();
-    let groups = |out: &Vec<String>| {
-        let mut g: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-        for (i, n) in out.iter().enumerate() {
-            g.entry(n.clone()).or_default().push(i);
-        }
-        g.into_values().filter(|v| v.len() > 1).collect::<Vec<_>>()
-    };
-    for group in groups(&out) {
-        let vols: Vec<f32> = group.iter().map(|&i| objs[i].size.iter().product()).collect();
-        let (lo, hi) = vols.iter().fold((f32::MAX, f32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
-        if group.len() == 2 && hi > 2.0 * lo {
-            for (k, &i) in group.iter().enumerate() {
-                out[i] = format!("{} {}", if vols[k] == hi { "large" } else { "small" }, out[i]);
-            }
-        }
-    }
-    for group in groups(&out) {
-        let mut by_x: Vec<(f32, usize)> = group.iter().map(|&i| (scene.camera.world_to_camera(objs[i].centre)[0], i)).collect();
-        by_x.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let n = by_x.len();
-        for (rank, &(_, i)) in by_x.iter().enumerate() {
-            let word = match (rank, n) {
-                (0, _) => "left".to_string(),
-                (r, n) if r == n - 1 => "right".to_string(),
-                (1, 3) => "middle".to_string(),
-                (r, _) => format!("{}th from the left", r + 1),
-            };
-            out[i] = format!("{word} {}", out[i]);
-        }
-    }
+    let volumes: Vec<f32> = objs.iter().map(|o| o.size.iter().product()).collect();
+    let xs: Vec<f32> = objs.iter().map(|o| scene.camera.world_to_camera(o.centre)[0]).collect();
+    spatia_geom::disambiguate(&mut out, &volumes, &xs);
     out
 }
 
