@@ -119,8 +119,10 @@ pub struct Object {
     pub pixels: usize,
     /// Row-major pixel indices.
     pub pixel_ids: Vec<u32>,
-    /// Scene-frame points of the visible pixels.
+    /// Scene-frame points of the visible pixels (same order as `pixel_ids`).
     pub points: Vec<[f32; 3]>,
+    /// Colours of the visible pixels (same order as `pixel_ids`).
+    pub colours: Vec<[u8; 3]>,
     /// Parts.
     pub parts: Vec<Part>,
     /// Expected depth noise at the object's range, metres.
@@ -292,8 +294,8 @@ impl Scene {
             // First pass without the support height; resting objects are refitted below.
             let sigma = cfg.sigma(ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32);
             let Some(f) = fit(&points, &normals, None, sigma) else { continue };
-            let mut cols: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
-            let rgb = representative(&mut cols);
+            let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
+            let rgb = representative(&mut colours.clone());
             let visible = spatia_geom::Obb::gravity_aligned(&points).map(|b| b.extents()).unwrap_or_else(Vec3::zeros);
             let (fit_obj, shape) = if is_table {
                 let b = spatia_geom::Obb::gravity_aligned(&points).unwrap_or(spatia_geom::Obb { centre: f.centre, axes: [Vec3::x(), Vec3::y(), Vec3::z()], half: f.size / 2.0 });
@@ -323,6 +325,7 @@ impl Scene {
                 pixels: ids.len(),
                 pixel_ids: ids.clone(),
                 points,
+                colours,
                 parts,
                 noise: sigma,
             });
