@@ -3,6 +3,8 @@
 //! token budget is shared down the tree in proportion to relevance squared (largest
 //! remainder, sums exact at every level); each leaf is cut into its tokens by
 //! farthest-point sampling, so more tokens mean finer geometry where the question is.
+//! The spatial relations (left of, on top of, near, between, closest...) are evaluated on
+//! the scene's geometry with their margins.
 //!
 //! ```
 //! use spatia_geom::{LoadOptions, RgbdFrame};
@@ -23,10 +25,15 @@
 #![warn(missing_docs)]
 
 mod allocation;
+mod relations;
 mod tokens;
 mod tree;
 
 pub use allocation::{Strategy, split};
+pub use relations::{
+    ABOVE_GAP, ABOVE_OVERLAP, BETWEEN_INSIDE, BETWEEN_OVERLAP, CONTACT_GAP, DIRECTION_EPS, Distance, NEAR_FACTOR, NEAR_MIN, ON_OVERLAP, Relation, TIE_MARGIN,
+    Verdict, between, distance, rank_by_distance, relate, surface_points,
+};
 pub use tokens::{Token, farthest_points, tokens};
 pub use tree::{
     ANCHOR_RELEVANCE, Allocation, FALLOFF_FLOOR, FALLOFF_M, Focus, Level, NodeId, NodeShare, R_MIN, TARGET_RELEVANCE, allocate, relevance,

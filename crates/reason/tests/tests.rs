@@ -1,6 +1,8 @@
 //! Allocation properties (proptest) and allocation and tokens on a real scene tree.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod relations;
+
 use proptest::prelude::*;
 use spatia_geom::{LoadOptions, RgbdFrame};
 use spatia_reason::{Focus, Level, NodeId, Strategy, allocate, split, tokens};

@@ -130,6 +130,28 @@ pub struct Object {
 }
 
 impl Object {
+    /// The highest point of this object over `other`'s footprint (its gravity-aligned box
+    /// grown by 2 cm), or its top when none is there: the surface `other` would rest on.
+    pub fn top_under(&self, other: &Object) -> f32 {
+        let (s, c) = other.yaw_deg.to_radians().sin_cos();
+        let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
+        let oc = Vec2::new(other.centre[0], other.centre[1]);
+        let mut z: Vec<f32> = self
+            .points
+            .iter()
+            .filter(|p| {
+                let d = Vec2::new(p[0], p[1]) - oc;
+                d.dot(&u).abs() <= other.size[0] / 2.0 + 0.02 && d.dot(&v).abs() <= other.size[1] / 2.0 + 0.02
+            })
+            .map(|p| p[2])
+            .collect();
+        if z.len() < 5 {
+            return self.top();
+        }
+        z.sort_by(f32::total_cmp);
+        z[z.len() * 9 / 10]
+    }
+
     /// Bottom of the completed shape (scene z).
     pub fn bottom(&self) -> f32 {
         self.centre[2] - self.size[2] / 2.0
@@ -426,8 +448,20 @@ pub const STRUCTURE_SPAN: f32 = 3.0;
 /// Anything entirely above this height (metres) is taken for the room (upper walls, ceiling).
 pub const STRUCTURE_HEIGHT: f32 = 2.0;
 
-/// Fraction of `a`'s footprint rectangle (gravity-aligned box) inside `b`'s footprint.
-fn footprint_overlap(a: &Object, b_hull: &[Vec2]) -> f32 {
+/// Fraction of `a`'s footprint (its gravity-aligned box) that lies over `b`'s footprint
+/// (the floor-plane outline of `b`'s points, grown by 4 cm: one view may show only a
+/// supporter's front).
+pub fn footprint_overlap(a: &Object, b: &Object) -> f32 {
+    footprint_overlap_hull(a, &floor_hull(b))
+}
+
+/// The floor-plane convex hull of (at most about 4000 of) an object's points.
+fn floor_hull(o: &Object) -> Vec<Vec2> {
+    let step = (o.points.len() / 4000).max(1);
+    spatia_geom::convex_hull(o.points.iter().step_by(step).map(|p| Vec2::new(p[0], p[1])).collect())
+}
+
+fn footprint_overlap_hull(a: &Object, b_hull: &[Vec2]) -> f32 {
     let (s, c) = a.yaw_deg.to_radians().sin_cos();
     let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
     let centre = Vec2::new(a.centre[0], a.centre[1]);
@@ -451,13 +485,7 @@ fn footprint_overlap(a: &Object, b_hull: &[Vec2]) -> f32 {
 /// is nearest below the object's bottom, within `support_gap`, with footprints overlapping
 /// by more than `support_overlap`; otherwise the floor.
 fn support(objects: &mut [Object], cfg: &SceneConfig) {
-    let hulls: Vec<Vec<Vec2>> = objects
-        .iter()
-        .map(|o| {
-            let step = (o.points.len() / 4000).max(1);
-            spatia_geom::convex_hull(o.points.iter().step_by(step).map(|p| Vec2::new(p[0], p[1])).collect())
-        })
-        .collect();
+    let hulls: Vec<Vec<Vec2>> = objects.iter().map(floor_hull).collect();
     let mut result = Vec::new();
     for a in objects.iter() {
         let bottom = a.bottom();
@@ -466,31 +494,12 @@ fn support(objects: &mut [Object], cfg: &SceneConfig) {
             if a.id == b.id || b.top() > a.top() {
                 continue;
             }
-            // The supporter's top height under a's footprint: its highest points there.
-            let (s, c) = a.yaw_deg.to_radians().sin_cos();
-            let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
-            let ac = Vec2::new(a.centre[0], a.centre[1]);
-            let under: Vec<f32> = b
-                .points
-                .iter()
-                .filter(|p| {
-                    let d = Vec2::new(p[0], p[1]) - ac;
-                    d.dot(&u).abs() <= a.size[0] / 2.0 + 0.02 && d.dot(&v).abs() <= a.size[1] / 2.0 + 0.02
-                })
-                .map(|p| p[2])
-                .collect();
-            let top = if under.len() >= 5 {
-                let mut z = under;
-                z.sort_by(f32::total_cmp);
-                z[z.len() * 9 / 10]
-            } else {
-                b.top()
-            };
+            let top = b.top_under(a);
             let gap = bottom - top;
             if gap < -cfg.contact_gap * 2.0 || gap > cfg.support_gap {
                 continue;
             }
-            if footprint_overlap(a, &hulls[k]) <= cfg.support_overlap {
+            if footprint_overlap_hull(a, &hulls[k]) <= cfg.support_overlap {
                 continue;
             }
             if best.is_none_or(|(g, _)| gap.abs() < g.abs()) {
