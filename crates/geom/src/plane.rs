@@ -201,7 +201,7 @@ impl crate::mesh::GridSurface {
             .as_slice()
             .iter()
             .enumerate()
-            .filter(|(i, p)| p[2] > 0.0 && (i % w) % stride == 0 && (i / w) % stride == 0)
+            .filter(|(i, p)| p[2] > 0.0 && (i % w).is_multiple_of(stride) && (i / w).is_multiple_of(stride))
             .map(|(i, p)| (*p, i as u32))
             .unzip();
         let normals: Vec<[f32; 3]> = pix.iter().map(|&i| self.normals[i as usize]).collect();

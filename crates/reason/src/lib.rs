@@ -36,5 +36,6 @@ pub use relations::{
 };
 pub use tokens::{Token, farthest_points, tokens};
 pub use tree::{
-    ANCHOR_RELEVANCE, Allocation, FALLOFF_FLOOR, FALLOFF_M, Focus, Level, NodeId, NodeShare, R_MIN, TARGET_RELEVANCE, allocate, relevance,
+    ANCHOR_RELEVANCE, Allocation, FALLOFF_FLOOR, FALLOFF_M, Focus, Level, NodeId, NodeShare, R_MIN, TARGET_RELEVANCE, allocate, pixel_weights,
+    relevance,
 };

@@ -166,3 +166,16 @@ pub fn allocate(scene: &Scene, focus: &Focus, budget: usize, strategy: Strategy)
     }
     Allocation { budget, nodes }
 }
+
+/// A per-pixel weight map for the adaptive mesher ([`spatia_geom::GridSurface::adaptive_mesh`]):
+/// each object's pixels weigh `strategy`'s weight of its relevance, everything else that of
+/// the relevance floor, so a question refines the mesh where it matters.
+pub fn pixel_weights(scene: &Scene, focus: &Focus, strategy: Strategy) -> Vec<f32> {
+    let (rel, _) = relevance(scene, focus);
+    let floor = strategy.weight(R_MIN * FALLOFF_FLOOR) as f32;
+    scene
+        .object_map
+        .iter()
+        .map(|&id| if id == 0 { floor } else { rel.get(id as usize - 1).map_or(floor, |&r| strategy.weight(r) as f32) })
+        .collect()
+}

@@ -123,3 +123,17 @@ fn tokens_cover_their_nodes_and_get_finer_with_budget() {
         last_extent = mean_extent;
     }
 }
+
+#[test]
+fn a_question_refines_the_mesh_where_it_is() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tabletop");
+    let frame = RgbdFrame::from_dir(&dir, &LoadOptions::default()).unwrap();
+    let scene = Scene::from_frame(&frame, &SceneConfig::default()).unwrap();
+    let ball = scene.objects.iter().find(|o| o.name == "brown sphere").unwrap().id;
+    let w = spatia_reason::pixel_weights(&scene, &Focus { targets: vec![ball], ..Focus::default() }, Strategy::R2);
+    let surface = spatia_geom::GridSurface::from_frame(&frame, &spatia_geom::MeshConfig::default());
+    let on_ball = |m: &spatia_geom::Mesh| m.pixels.iter().filter(|p| scene.object_map[p[1] as usize * scene.width + p[0] as usize] == ball).count();
+    let plain = surface.adaptive_mesh(&frame.rgb, 2048, None).unwrap();
+    let focused = surface.adaptive_mesh(&frame.rgb, 2048, Some(&w)).unwrap();
+    assert!(on_ball(&focused) >= 3 * on_ball(&plain).max(1), "{} vs {}", on_ball(&focused), on_ball(&plain));
+}

@@ -3,7 +3,8 @@
 //! This facade re-exports what users need from the pipeline's crates, so applications
 //! depend on `spatia` alone. Today it carries the geometry stage (reading an RGB-D scene
 //! directory, lifting it to a mesh, planes and the gravity-aligned scene frame) and scene
-//! understanding (objects, parts, attributes, support): [`geom`] and [`scene`].
+//! understanding (objects, parts, attributes, support): [`geom`] and [`scene`]; and the
+//! reasoning core (relations, relevance, token allocation, 3-D tokens): [`reason`].
 //!
 //! ```
 //! use spatia::geom::{DepthMap, Intrinsics, IntrinsicsSource, MeshConfig, RgbdFrame};
@@ -19,5 +20,6 @@
 
 pub use spatia_geom as geom;
 pub use spatia_geom::{Mesh, MeshConfig, RgbdFrame, SceneFrame};
+pub use spatia_reason as reason;
 pub use spatia_scene as scene;
 pub use spatia_scene::{Object, Scene, SceneConfig};
