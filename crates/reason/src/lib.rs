@@ -25,11 +25,17 @@
 #![warn(missing_docs)]
 
 mod allocation;
+mod lexicon;
+mod query;
 mod relations;
+mod resolve;
 mod tokens;
 mod tree;
 
 pub use allocation::{Strategy, split};
+pub use lexicon::{BUILTIN as BUILTIN_LEXICON, Dimension, Lexicon, within_one_edit};
+pub use query::{Measure, NounPhrase, ParseError, Query, noun_phrase, normalise, parse};
+pub use resolve::{ResolveError, resolve};
 pub use relations::{
     ABOVE_GAP, ABOVE_OVERLAP, BETWEEN_INSIDE, BETWEEN_OVERLAP, CONTACT_GAP, DIRECTION_EPS, Distance, NEAR_FACTOR, NEAR_MIN, ON_OVERLAP, Relation, TIE_MARGIN,
     Verdict, between, distance, rank_by_distance, relate, surface_points,

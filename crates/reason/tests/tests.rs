@@ -1,6 +1,7 @@
 //! Allocation properties (proptest) and allocation and tokens on a real scene tree.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod parse;
 mod relations;
 
 use proptest::prelude::*;
