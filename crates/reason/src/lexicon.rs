@@ -93,7 +93,7 @@ impl Lexicon {
                 other => return Err(format!("line {}: unknown kind '{other}'", n + 1)),
             }
         }
-        lx.relations.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        lx.relations.sort_by_key(|r| std::cmp::Reverse(r.0.len()));
         Ok(lx)
     }
 

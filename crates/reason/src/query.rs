@@ -33,6 +33,8 @@ pub struct NounPhrase {
     pub pronoun: bool,
     /// "the camera" / "me".
     pub camera: bool,
+    /// A relation that narrows the phrase: "the thing on top of the blue box".
+    pub rel: Option<Box<(Relation, NounPhrase)>>,
 }
 
 /// What to compare in a comparison or superlative.
@@ -155,8 +157,23 @@ fn colour_typo(word: &str) -> Option<ColourName> {
     (word.len() >= 4).then(|| COLOURS.iter().find(|(w, _)| w.len() >= 4 && within_one_edit(w, word)).map(|(_, c)| *c)).flatten()
 }
 
-/// Parses a noun phrase from words.
+/// Parses a noun phrase from words; a relation inside it ("the ball on the table")
+/// narrows it to the things in that relation.
 pub fn noun_phrase(words: &[&str], lx: &Lexicon) -> Option<NounPhrase> {
+    for i in 1..words.len() {
+        if let Some((rel, n)) = lx.relation_at(words, i) {
+            let head: Vec<&str> = words[..i].iter().copied().filter(|w| !["that", "which", "is", "are", "who"].contains(w)).collect();
+            if let (Some(mut np), Some(anchor)) = (simple_noun_phrase(&head, lx), noun_phrase(&words[i + n..], lx)) {
+                np.text = words.join(" ");
+                np.rel = Some(Box::new((rel, anchor)));
+                return Some(np);
+            }
+        }
+    }
+    simple_noun_phrase(words, lx)
+}
+
+fn simple_noun_phrase(words: &[&str], lx: &Lexicon) -> Option<NounPhrase> {
     let mut np = NounPhrase { text: words.join(" "), ..NounPhrase::default() };
     let words: Vec<&str> = words.iter().copied().filter(|w| !FILLER.contains(w)).collect();
     if words.is_empty() {
@@ -377,7 +394,7 @@ pub fn parse(question: &str, lx: &Lexicon) -> Result<Query, ParseError> {
         let farthest = ["farthest", "furthest"].contains(&w[k]);
         let to = w[k..].iter().position(|x| *x == "to" || *x == "from").map(|i| i + k);
         let anchor_words: &[&str] = to.map_or(&[], |t| &w[t + 1..]);
-        let among_words: Vec<&str> = w[k + 1..to.unwrap_or(w.len())].iter().copied().collect();
+        let among_words: Vec<&str> = w[k + 1..to.unwrap_or(w.len())].to_vec();
         let anchor = noun_phrase(anchor_words, lx).unwrap_or(NounPhrase { text: "the camera".into(), camera: true, ..NounPhrase::default() });
         return Ok(Query::Closest { anchor, among: noun_phrase(&among_words, lx), farthest });
     }

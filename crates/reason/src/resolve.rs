@@ -45,11 +45,21 @@ pub fn resolve(scene: &Scene, np: &NounPhrase, previous: &[u16]) -> Result<Vec<u
     if np.pronoun {
         return if previous.is_empty() { Err(ResolveError::NoAntecedent(np.text.clone())) } else { Ok(previous.to_vec()) };
     }
+    // "The thing on top of the blue box": the anchor first, then those in the relation to it.
+    let anchors: Option<(crate::Relation, Vec<u16>)> = match &np.rel {
+        Some(r) => Some((r.0, resolve(scene, &r.1, previous)?)),
+        None => None,
+    };
     let mut c: Vec<&Object> = scene
         .objects
         .iter()
         .filter(|o| np.colour.is_none_or(|col| o.colour == col))
         .filter(|o| np.noun.as_deref().is_none_or(|n| noun_matches(o, n)))
+        .filter(|o| {
+            anchors.as_ref().is_none_or(|(rel, ids)| {
+                ids.iter().any(|&a| a != o.id && scene.object(a).is_some_and(|a| crate::relate(o, *rel, a).holds))
+            })
+        })
         .collect();
     if c.is_empty() {
         let seen: Vec<&str> = scene.objects.iter().map(|o| o.name.as_str()).collect();

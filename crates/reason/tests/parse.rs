@@ -152,3 +152,20 @@ fn noun_phrases_resolve_on_the_example_scene() {
     assert_eq!(resolve(&scene, &what, &[3]).unwrap(), [3]);
     assert!(matches!(resolve(&scene, &what, &[]), Err(ResolveError::NoAntecedent(_))));
 }
+
+#[test]
+fn two_hop_noun_phrases() {
+    let Query::Colour { what } = q("What colour is the thing on top of the black box?") else { panic!() };
+    let rel = what.rel.as_ref().expect("a relation inside the phrase");
+    assert_eq!((rel.0, rel.1.colour, rel.1.noun.as_deref()), (Relation::OnTopOf, Some(ColourName::Black), Some("box")));
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tabletop");
+    let frame = spatia_geom::RgbdFrame::from_dir(&dir, &spatia_geom::LoadOptions::default()).unwrap();
+    let scene = spatia_scene::Scene::from_frame(&frame, &spatia_scene::SceneConfig::default()).unwrap();
+    let ids = resolve(&scene, &what, &[]).unwrap();
+    assert_eq!(ids.iter().map(|&i| scene.object(i).unwrap().name.as_str()).collect::<Vec<_>>(), ["orange box"]);
+    let Query::Count { what, rel } = q("How many things are on the table?") else { panic!() };
+    assert!(rel.is_some() && what.noun.as_deref() == Some("object"));
+    let Query::Where { what } = q("Where is the sphere on the purple cylinder?") else { panic!() };
+    let ids = resolve(&scene, &what, &[]).unwrap();
+    assert_eq!(scene.object(ids[0]).unwrap().name, "brown sphere");
+}
