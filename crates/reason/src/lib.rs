@@ -40,7 +40,7 @@ pub use relations::{
     ABOVE_GAP, ABOVE_OVERLAP, BETWEEN_INSIDE, BETWEEN_OVERLAP, CONTACT_GAP, DIRECTION_EPS, Distance, NEAR_FACTOR, NEAR_MIN, ON_OVERLAP, Relation, TIE_MARGIN,
     Verdict, between, distance, rank_by_distance, relate, surface_points,
 };
-pub use tokens::{Token, farthest_points, tokens};
+pub use tokens::{FPS_CANDIDATES_PER_TOKEN, Token, attention_bias, farthest_points, tokens};
 pub use tree::{
     ANCHOR_RELEVANCE, Allocation, FALLOFF_FLOOR, FALLOFF_M, Focus, Level, NodeId, NodeShare, R_MIN, TARGET_RELEVANCE, allocate, pixel_weights,
     relevance,

@@ -80,6 +80,23 @@ fn summarise(node: &str, pts: &[[f32; 3]], cols: &[[u8; 3]]) -> Token {
     }
 }
 
+/// The spatial attention bias between tokens, row-major `n x n`: `-distance / tau`
+/// between centroids (metres), so a decoder attends to nearby geometry first.
+pub fn attention_bias(tokens: &[Token], tau: f32) -> Vec<f32> {
+    let tau = if tau > 0.0 { tau } else { 1.0 };
+    let mut out = Vec::with_capacity(tokens.len() * tokens.len());
+    for a in tokens {
+        for b in tokens {
+            out.push(-(v3(a.centroid) - v3(b.centroid)).norm() / tau);
+        }
+    }
+    out
+}
+
+/// Most candidates farthest-point sampling looks at per token: larger leaves are thinned
+/// evenly first (the samples' clusters still take every point).
+pub const FPS_CANDIDATES_PER_TOKEN: usize = 4;
+
 /// Cuts every leaf of the tree (each part; an object without parts) into its allocated
 /// number of tokens. A node with more tokens than points gets one token a point.
 pub fn tokens(scene: &Scene, alloc: &Allocation) -> Vec<Token> {
@@ -102,7 +119,12 @@ pub fn tokens(scene: &Scene, alloc: &Allocation) -> Vec<Token> {
             }
             let pts: Vec<[f32; 3]> = idx.iter().map(|&i| o.points[i]).collect();
             let cols: Vec<[u8; 3]> = idx.iter().map(|&i| o.colours.get(i).copied().unwrap_or([0; 3])).collect();
-            let seeds = farthest_points(&pts, n);
+            // Sample seeds from an even thinning of big leaves: O(points x tokens) would
+            // dominate the budget's cost otherwise.
+            let step = (pts.len() / (n * FPS_CANDIDATES_PER_TOKEN).max(1)).max(1);
+            let cand: Vec<usize> = (0..pts.len()).step_by(step).collect();
+            let cand_pts: Vec<[f32; 3]> = cand.iter().map(|&i| pts[i]).collect();
+            let seeds: Vec<usize> = farthest_points(&cand_pts, n).into_iter().map(|s| cand[s]).collect();
             let key = id.to_string();
             if seeds.len() == 1 {
                 out.push(summarise(&key, &pts, &cols));

@@ -138,3 +138,20 @@ fn a_question_refines_the_mesh_where_it_is() {
     let focused = surface.adaptive_mesh(&frame.rgb, 2048, Some(&w)).unwrap();
     assert!(on_ball(&focused) >= 3 * on_ball(&plain).max(1), "{} vs {}", on_ball(&focused), on_ball(&plain));
 }
+
+#[test]
+fn attention_bias_is_negative_distance_over_tau() {
+    let scene = example();
+    let a = allocate(&scene, &Focus::default(), 32, Strategy::R2);
+    let toks = tokens(&scene, &a);
+    let bias = spatia_reason::attention_bias(&toks, 0.5);
+    let n = toks.len();
+    assert_eq!(bias.len(), n * n);
+    for i in 0..n {
+        assert_eq!(bias[i * n + i], 0.0);
+        for j in 0..n {
+            assert_eq!(bias[i * n + j], bias[j * n + i]);
+            assert!(bias[i * n + j] <= 0.0);
+        }
+    }
+}
