@@ -87,6 +87,34 @@ pub enum Query {
     Superlative { what: NounPhrase, measure: Measure, most: bool, rel: Option<(Relation, NounPhrase)> },
     /// "Describe the table", "Tell me about the chair's backrest".
     Describe { what: NounPhrase },
+    /// "What about the blue one?": the previous question, asked of another object.
+    FollowUp { what: NounPhrase },
+}
+
+impl Query {
+    /// The previous question with its subject replaced: how "what about the blue one?"
+    /// continues "what colour is the box on the table?". A previous question without a
+    /// subject to replace gives a description of the new one.
+    pub fn with_subject(&self, np: NounPhrase) -> Query {
+        let mut q = self.clone();
+        match &mut q {
+            Query::IsRel { subject, .. } => *subject = np,
+            Query::WhatRel { anchor, .. } => *anchor = np,
+            Query::Count { what, .. }
+            | Query::Exists { what, .. }
+            | Query::Size { what, .. }
+            | Query::Colour { what }
+            | Query::Shape { what }
+            | Query::Support { what }
+            | Query::Where { what }
+            | Query::Superlative { what, .. }
+            | Query::Describe { what } => *what = np,
+            Query::Distance { a, .. } | Query::Between { a, .. } | Query::Compare { a, .. } => *a = np,
+            Query::Closest { anchor, .. } => *anchor = np,
+            Query::FollowUp { .. } => return Query::Describe { what: np },
+        }
+        q
+    }
 }
 
 /// Why a question could not be read.
@@ -146,7 +174,12 @@ pub fn normalise(q: &str) -> Vec<String> {
         s = s.replace(from, to);
     }
     let s: String = s.chars().map(|c| if c.is_alphanumeric() || c == '\'' || c == '-' { c } else { ' ' }).collect();
-    s.split_whitespace().map(|w| w.trim_matches('\'').to_string()).filter(|w| !w.is_empty()).collect()
+    let mut words: Vec<String> = s.split_whitespace().map(|w| w.trim_matches('\'').to_string()).filter(|w| !w.is_empty()).collect();
+    // Conversational openers carry nothing: "and what is behind it?", "ok so where is it".
+    while words.len() > 1 && ["and", "so", "also", "ok", "okay", "then", "now", "well", "hey"].contains(&words[0].as_str()) {
+        words.remove(0);
+    }
+    words
 }
 
 fn colour_exact(word: &str) -> Option<ColourName> {
@@ -288,8 +321,16 @@ pub fn parse(question: &str, lx: &Lexicon) -> Result<Query, ParseError> {
         return Err(fail("it is empty"));
     }
 
+    // A follow-up: "what about the blue one?", "how about it".
+    for p in [&["what", "about"][..], &["how", "about"]] {
+        if starts(p) && w.len() > p.len() && !w[p.len()..].iter().any(|x| ["is", "are", "how", "what"].contains(x)) {
+            if let Some(np) = noun_phrase(after(p), lx) {
+                return Ok(Query::FollowUp { what: np });
+            }
+        }
+    }
     // Describe.
-    for p in [&["describe"][..], &["tell", "me", "about"], &["what", "can", "you", "tell", "me", "about"], &["what", "about"], &["show", "me"]] {
+    for p in [&["describe"][..], &["tell", "me", "about"], &["what", "can", "you", "tell", "me", "about"], &["show", "me"]] {
         if starts(p) {
             let np = noun_phrase(after(p), lx).ok_or_else(|| fail("which object to describe"))?;
             return Ok(Query::Describe { what: np });
@@ -442,6 +483,14 @@ pub fn parse(question: &str, lx: &Lexicon) -> Result<Query, ParseError> {
                 let anchor = noun_phrase(&w[i + n..], lx).ok_or_else(|| fail("what the thing is relative to"))?;
                 return Ok(Query::WhatRel { rel, anchor });
             }
+        }
+    }
+    // A bare noun phrase continues the conversation: "and the red ball?" (its "and" was
+    // dropped). Only with a colour or a shape word, so that chatter is not taken for one.
+    if let Some(np) = noun_phrase(&w, lx) {
+        let known = np.colour.is_some() || np.pronoun || w.iter().any(|x| lx.shapes.iter().any(|(s, _)| s == x));
+        if known && np.rel.is_none() && !["what", "which", "who", "where", "how", "is", "are", "does", "do"].contains(&w[0]) {
+            return Ok(Query::FollowUp { what: np });
         }
     }
     Err(fail("it is not a question spatia knows (what is REL X, is A REL B, how many, how far, how tall, what colour, where, which is closer, describe ...)"))

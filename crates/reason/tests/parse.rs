@@ -169,3 +169,17 @@ fn two_hop_noun_phrases() {
     let ids = resolve(&scene, &what, &[]).unwrap();
     assert_eq!(scene.object(ids[0]).unwrap().name, "brown sphere");
 }
+
+#[test]
+fn follow_ups_reuse_the_previous_question() {
+    let first = q("What colour is the box on the table?");
+    let Query::FollowUp { what } = q("What about the blue one?") else { panic!() };
+    assert_eq!((what.colour, what.noun.as_deref()), (Some(ColourName::Blue), Some("object")));
+    let Query::Colour { what: asked } = first.with_subject(what) else { panic!() };
+    assert_eq!(asked.colour, Some(ColourName::Blue));
+    let Query::FollowUp { what } = q("and the red ball?") else { panic!() };
+    let Query::IsRel { subject, rel, .. } = q("Is the box left of the table?").with_subject(what) else { panic!() };
+    assert_eq!((subject.noun.as_deref(), rel), (Some("sphere"), Relation::LeftOf));
+    // A full question starting with "and" is not a follow-up.
+    assert!(matches!(q("and what is behind the table?"), Query::WhatRel { .. }));
+}
