@@ -68,3 +68,21 @@ fn json_masks_and_show() {
         assert!(text.contains(n), "{n} missing from the table");
     }
 }
+
+/// A closed pipe (`spatia scene ... | head`) is not an error: exit 0, no panic.
+#[test]
+fn a_closed_stdout_is_success() {
+    let ex = repo_root().join("examples/tabletop");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spatia"))
+        .args(["scene", ex.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before spatia writes anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -1,5 +1,6 @@
 //! `spatia mesh`: the mesh generator alone.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -93,26 +94,27 @@ pub fn run(a: MeshArgs) -> anyhow::Result<ExitCode> {
         },
         millis,
     };
+    let mut out = std::io::stdout().lock();
     if a.json {
-        println!("{}", serde_json::to_string(&report)?);
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
     } else {
-        print_text(&report);
+        print_text(&mut out, &report)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_text(r: &Report) {
-    println!(
+fn print_text(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
+    writeln!(out, 
         "wrote {}: {} mesh of {}x{}, {} vertices, {} triangles, {} frame ({:.1} ms)",
         r.output, r.mode, r.width, r.height, r.vertices, r.triangles, r.frame, r.millis
-    );
+    )?;
     if let Some(e) = r.depth_error {
-        println!(
+        writeln!(out, 
             "depth error vs. the depth map: mean {:.1} mm, max {:.0} mm, {:.1}% of known pixels covered",
             e.mean * 1e3,
             e.max * 1e3,
             e.coverage * 100.0
-        );
+        )?;
     }
     let f = &r.scene_frame;
     let ground = match f.ground {
@@ -120,13 +122,13 @@ fn print_text(r: &Report) {
         GroundSource::SupportPlane => "support plane (no floor seen)",
         GroundSource::Assumed => "assumed (no horizontal plane; level camera)",
     };
-    println!(
+    writeln!(out, 
         "scene frame: ground = {ground}, camera {:.2} m above it, pitch {:.1} deg, roll {:.1} deg",
         f.camera_height_m, f.pitch_deg, f.roll_deg
-    );
-    println!("{} plane(s):", r.planes.len());
+    )?;
+    writeln!(out, "{} plane(s):", r.planes.len())?;
     for (i, p) in r.planes.iter().enumerate() {
-        println!(
+        writeln!(out, 
             "  {i}: normal ({:+.3}, {:+.3}, {:+.3}), {:.2} m from the camera, {:.1}% of points, rms {:.1} mm",
             p.normal_cam[0],
             p.normal_cam[1],
@@ -134,6 +136,7 @@ fn print_text(r: &Report) {
             p.offset,
             p.inlier_fraction * 100.0,
             p.rms_m * 1e3
-        );
+        )?;
     }
+    Ok(())
 }

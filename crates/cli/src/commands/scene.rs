@@ -1,5 +1,6 @@
 //! `spatia scene`: objects, parts, attributes and support, as a table or JSON.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -21,17 +22,18 @@ pub fn run(a: SceneArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &a.show {
         super::show::outlines(&frame.rgb, &scene).save(path).with_context(|| format!("writing {}", path.display()))?;
     }
+    let mut out = std::io::stdout().lock();
     if a.json {
-        println!("{}", serde_json::to_string(&scene.to_json())?);
+        writeln!(out, "{}", serde_json::to_string(&scene.to_json())?)?;
     } else {
-        print_table(&scene);
+        print_table(&mut out, &scene)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table(s: &Scene) {
+fn print_table(out: &mut impl Write, s: &Scene) -> std::io::Result<()> {
     let f = &s.frame;
-    println!(
+    writeln!(out, 
         "{}x{}, camera {:.2} m above the {:?}, pitch {:.1} deg, roll {:.1} deg; {} object(s)",
         s.width,
         s.height,
@@ -40,14 +42,14 @@ fn print_table(s: &Scene) {
         f.pitch_deg,
         f.roll_deg,
         s.objects.len()
-    );
-    println!("{:>3}  {:<28} {:<8} {:<9} {:>20}  {:>20}  {:<12} {:>7}", "id", "name", "colour", "shape", "centre (m, scene)", "size w x d x h (m)", "on", "pixels");
+    )?;
+    writeln!(out, "{:>3}  {:<28} {:<8} {:<9} {:>20}  {:>20}  {:<12} {:>7}", "id", "name", "colour", "shape", "centre (m, scene)", "size w x d x h (m)", "on", "pixels")?;
     for o in &s.objects {
         let on = match o.on {
             Some(id) => s.object(id).map_or(format!("#{id}"), |p| p.name.clone()),
             None => "floor".into(),
         };
-        println!(
+        writeln!(out, 
             "{:>3}  {:<28} {:<8} {:<9} {:>6.2} {:>6.2} {:>6.2}  {:>6.2} {:>6.2} {:>6.2}  {:<12} {:>7}",
             o.id,
             o.name,
@@ -61,11 +63,12 @@ fn print_table(s: &Scene) {
             o.size[2],
             on,
             o.pixels
-        );
+        )?;
         let parts: Vec<String> = o.parts.iter().map(|p| format!("{} ({} px)", p.name, p.pixels)).collect();
-        println!("     parts: {}", parts.join(", "));
+        writeln!(out, "     parts: {}", parts.join(", "))?;
     }
     for p in &s.surfaces {
-        println!("plane: {:?}, normal ({:+.2}, {:+.2}, {:+.2}), {} px", p.kind, p.normal[0], p.normal[1], p.normal[2], p.pixels);
+        writeln!(out, "plane: {:?}, normal ({:+.2}, {:+.2}, {:+.2}), {} px", p.kind, p.normal[0], p.normal[1], p.normal[2], p.pixels)?;
     }
+    Ok(())
 }

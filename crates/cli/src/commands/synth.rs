@@ -1,5 +1,6 @@
 //! `spatia synth`: procedural RGB-D scenes with exact ground truth.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -16,6 +17,7 @@ pub fn run(a: SynthArgs) -> anyhow::Result<ExitCode> {
         None => vec![a.seed],
         Some(n) => (0..n).map(|i| a.seed + i).collect(),
     };
+    let mut out = std::io::stdout().lock();
     for seed in seeds {
         let dir = if a.count.is_some() { a.output.join(format!("scene-{seed:06}")) } else { a.output.clone() };
         let scene = generate(seed, &params);
@@ -26,7 +28,7 @@ pub fn run(a: SynthArgs) -> anyhow::Result<ExitCode> {
         }
         let truth = write_dir(&dir, &scene, &view, noise.as_ref()).with_context(|| format!("writing {}", dir.display()))?;
         let visible: Vec<&str> = truth.objects.iter().filter(|o| o.pixels > 0).map(|o| o.name.as_str()).collect();
-        println!("{}: seed {seed}, {} objects ({})", dir.display(), truth.objects.len(), visible.join(", "));
+        writeln!(out, "{}: seed {seed}, {} objects ({})", dir.display(), truth.objects.len(), visible.join(", "))?;
     }
     Ok(ExitCode::SUCCESS)
 }
