@@ -37,15 +37,7 @@ fn json_masks_and_show() {
     let ex = repo_root().join("examples/tabletop");
     let masks = t.join("masks.png");
     let show = t.join("show.png");
-    let out = ok([
-        "scene",
-        ex.to_str().unwrap(),
-        "--json",
-        "--masks",
-        masks.to_str().unwrap(),
-        "--show",
-        show.to_str().unwrap(),
-    ]);
+    let out = ok(["scene", ex.to_str().unwrap(), "--json", "--masks", masks.to_str().unwrap(), "--show", show.to_str().unwrap()]);
     let s: SceneJson = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(s.objects.len(), 8);
     let names: std::collections::HashSet<&str> = s.objects.iter().map(|o| o.name.as_str()).collect();

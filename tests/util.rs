@@ -63,9 +63,7 @@ pub fn read_ply(path: &Path) -> (Vec<[f32; 3]>, usize) {
     let bytes = std::fs::read(path).unwrap();
     let end = bytes.windows(11).position(|w| w == b"end_header\n").unwrap() + 11;
     let header = std::str::from_utf8(&bytes[..end]).unwrap();
-    let count = |el: &str| -> usize {
-        header.lines().find_map(|l| l.strip_prefix(&format!("element {el} "))).unwrap().parse().unwrap()
-    };
+    let count = |el: &str| -> usize { header.lines().find_map(|l| l.strip_prefix(&format!("element {el} "))).unwrap().parse().unwrap() };
     let (nv, nf) = (count("vertex"), count("face"));
     assert!(header.contains("format binary_little_endian 1.0"));
     let mut pos = Vec::with_capacity(nv);

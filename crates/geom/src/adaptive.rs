@@ -102,9 +102,8 @@ impl Grid {
 
     /// The two ends of the hypotenuse this vertex halves and its (up to two) parents.
     fn diamond(&self, x: usize, y: usize) -> Option<Diamond> {
-        let inside = |x: isize, y: isize| {
-            (x >= 0 && y >= 0 && (x as usize) < self.gw && (y as usize) < self.gh).then_some((x as usize, y as usize))
-        };
+        let inside =
+            |x: isize, y: isize| (x >= 0 && y >= 0 && (x as usize) < self.gw && (y as usize) < self.gh).then_some((x as usize, y as usize));
         let (xi, yi) = (x as isize, y as isize);
         match self.kind(x, y) {
             Kind::Corner => None,
@@ -198,9 +197,7 @@ impl GridSurface {
         let pts = self.points.as_slice();
         let valid = pts.iter().filter(|p| p[2] > 0.0).count();
         if budget > valid {
-            return Err(Error::Request(format!(
-                "vertex budget {budget} exceeds the {valid} pixels of known depth; use the full mesh"
-            )));
+            return Err(Error::Request(format!("vertex budget {budget} exceeds the {valid} pixels of known depth; use the full mesh")));
         }
         if budget < 3 {
             return Err(Error::Request(format!("vertex budget {budget} is too small for a mesh (at least 3)")));
@@ -375,9 +372,8 @@ impl GridSurface {
             if cross == 0 {
                 continue;
             }
-            let on_surface = |i: usize, j: usize| {
-                self.edges.path_ok((xy[i].0 as usize, xy[i].1 as usize), (xy[j].0 as usize, xy[j].1 as usize))
-            };
+            let on_surface =
+                |i: usize, j: usize| self.edges.path_ok((xy[i].0 as usize, xy[i].1 as usize), (xy[j].0 as usize, xy[j].1 as usize));
             if !(on_surface(0, 1) && on_surface(1, 2) && on_surface(2, 0)) {
                 continue;
             }

@@ -47,8 +47,7 @@ impl CameraFile {
     /// Reads and validates `camera.json`.
     pub fn from_path(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let file: CameraFile = serde_json::from_str(&text)
-            .map_err(|e| Error::Json { path: path.into(), reason: e.to_string() })?;
+        let file: CameraFile = serde_json::from_str(&text).map_err(|e| Error::Json { path: path.into(), reason: e.to_string() })?;
         file.intrinsics().validate()?;
         if let Some(s) = file.depth_scale {
             if !(s.is_finite() && s > 0.0) {
@@ -60,8 +59,7 @@ impl CameraFile {
 
     /// Writes `camera.json`.
     pub fn to_path(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self)
-            .map_err(|e| Error::Json { path: path.into(), reason: e.to_string() })?;
+        let text = serde_json::to_string_pretty(self).map_err(|e| Error::Json { path: path.into(), reason: e.to_string() })?;
         std::fs::write(path, text + "\n").map_err(|e| Error::io(path, e))
     }
 
@@ -93,10 +91,7 @@ impl Intrinsics {
     pub fn validate(&self) -> Result<()> {
         let ok = |v: f32| v.is_finite();
         if !(ok(self.fx) && ok(self.fy) && self.fx > 0.0 && self.fy > 0.0) {
-            return Err(Error::Camera(format!(
-                "focal lengths must be positive and finite, got fx={} fy={}",
-                self.fx, self.fy
-            )));
+            return Err(Error::Camera(format!("focal lengths must be positive and finite, got fx={} fy={}", self.fx, self.fy)));
         }
         if !(ok(self.cx) && ok(self.cy)) {
             return Err(Error::Camera(format!("principal point must be finite, got cx={} cy={}", self.cx, self.cy)));

@@ -21,11 +21,7 @@ impl DepthMap {
     /// maps with no known depth at all.
     pub fn from_metres(width: usize, height: usize, data: Vec<f32>) -> Result<Self> {
         if data.len() != width * height || width == 0 || height == 0 {
-            return Err(Error::Request(format!(
-                "depth data holds {} values, a {width}x{height} map needs {}",
-                data.len(),
-                width * height
-            )));
+            return Err(Error::Request(format!("depth data holds {} values, a {width}x{height} map needs {}", data.len(), width * height)));
         }
         let map = DepthMap { width, height, data };
         map.validate()?;
@@ -88,8 +84,7 @@ impl DepthMap {
     /// Reads a 2-D float32 (or float64) `.npy` array of metres; 0 = unknown.
     pub fn from_npy(path: &Path, max_pixels: u64) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let (h, w, data) = crate::npy::parse_f32_2d(&bytes, max_pixels)
-            .map_err(|reason| Error::Npy { path: path.into(), reason })?;
+        let (h, w, data) = crate::npy::parse_f32_2d(&bytes, max_pixels).map_err(|reason| Error::Npy { path: path.into(), reason })?;
         Self::from_metres(w, h, data)
     }
 

@@ -59,9 +59,7 @@ pub enum Error {
         reason: String,
     },
     /// Depth values that cannot be a distance.
-    #[error(
-        "depth has {count} invalid value(s) ({kind}), first at pixel ({x}, {y}); unknown depth must be 0"
-    )]
+    #[error("depth has {count} invalid value(s) ({kind}), first at pixel ({x}, {y}); unknown depth must be 0")]
     InvalidDepth {
         /// "NaN", "infinite" or "negative".
         kind: &'static str,

@@ -17,9 +17,7 @@ pub const DEFAULT_MAX_PIXELS: u64 = 64_000_000;
 /// Reads only the header of an image file and refuses it when it claims more than
 /// `max_pixels` pixels. Returns the width and height.
 pub fn checked_dimensions(path: &Path, max_pixels: u64) -> Result<(u32, u32)> {
-    let (w, h) = open(path)?
-        .into_dimensions()
-        .map_err(|e| Error::Image { path: path.into(), reason: e.to_string() })?;
+    let (w, h) = open(path)?.into_dimensions().map_err(|e| Error::Image { path: path.into(), reason: e.to_string() })?;
     let pixels = w as u64 * h as u64;
     if pixels > max_pixels {
         return Err(Error::TooLarge { path: path.into(), width: w as u64, height: h as u64, pixels, limit: max_pixels });
@@ -32,9 +30,7 @@ pub fn checked_dimensions(path: &Path, max_pixels: u64) -> Result<(u32, u32)> {
 
 fn open(path: &Path) -> Result<ImageReader<BufReader<std::fs::File>>> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    ImageReader::new(BufReader::new(file))
-        .with_guessed_format()
-        .map_err(|e| Error::io(path, e))
+    ImageReader::new(BufReader::new(file)).with_guessed_format().map_err(|e| Error::io(path, e))
 }
 
 /// Decodes an image after [`checked_dimensions`] accepted its header; the decoder also runs

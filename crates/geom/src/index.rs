@@ -51,8 +51,7 @@ impl VertexIndex {
         if let Some(i) = points.iter().position(|p| !p.iter().all(|c| c.is_finite())) {
             return Err(Error::Request(format!("point {i} has a non-finite coordinate: {:?}", points[i])));
         }
-        let tree = ImmutableKdTree::new_from_slice(&points)
-            .map_err(|e| Error::Request(format!("k-d tree construction failed: {e:?}")))?;
+        let tree = ImmutableKdTree::new_from_slice(&points).map_err(|e| Error::Request(format!("k-d tree construction failed: {e:?}")))?;
         Ok(VertexIndex { tree, points })
     }
 

@@ -69,11 +69,7 @@ impl Moments {
         if self.n == 0.0 {
             return Vec3::zeros();
         }
-        Vec3::new(
-            (self.sum[0] / self.n) as f32,
-            (self.sum[1] / self.n) as f32,
-            (self.sum[2] / self.n) as f32,
-        )
+        Vec3::new((self.sum[0] / self.n) as f32, (self.sum[1] / self.n) as f32, (self.sum[2] / self.n) as f32)
     }
 
     /// Covariance of the points (population covariance).
@@ -91,9 +87,8 @@ impl Moments {
     /// Eigen-decomposition of the covariance: eigenvalues ascending with their unit eigenvectors.
     pub fn principal_axes(&self) -> [(f32, Vec3); 3] {
         let eig = nalgebra::SymmetricEigen::new(self.covariance());
-        let mut pairs: Vec<(f64, nalgebra::Vector3<f64>)> = (0..3)
-            .map(|i| (eig.eigenvalues[i], eig.eigenvectors.column(i).into_owned()))
-            .collect();
+        let mut pairs: Vec<(f64, nalgebra::Vector3<f64>)> =
+            (0..3).map(|i| (eig.eigenvalues[i], eig.eigenvectors.column(i).into_owned())).collect();
         pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
         let conv = |(l, v): &(f64, nalgebra::Vector3<f64>)| (*l as f32, Vec3::new(v.x as f32, v.y as f32, v.z as f32));
         [conv(&pairs[0]), conv(&pairs[1]), conv(&pairs[2])]

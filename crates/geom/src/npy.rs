@@ -53,10 +53,7 @@ pub(crate) fn parse_f32_2d(bytes: &[u8], max_elems: u64) -> Result<(usize, usize
     let mut data: Vec<f32> = if elem == 4 {
         body[..need].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
     } else {
-        body[..need]
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) as f32)
-            .collect()
+        body[..need].chunks_exact(8).map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) as f32).collect()
     };
     if fortran {
         let mut t = vec![0.0; data.len()];

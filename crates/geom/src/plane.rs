@@ -126,8 +126,7 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
     let tols: Vec<f32> = points.iter().map(|p| cfg.distance + cfg.distance_per_m2 * v3(*p).norm_squared()).collect();
     let is_inlier = |plane: &Plane, i: u32| {
         let p = v3(points[i as usize]);
-        plane.distance(&p).abs() <= tols[i as usize]
-            && normals.is_none_or(|ns| plane.normal.dot(&v3(ns[i as usize])).abs() >= cos_max)
+        plane.distance(&p).abs() <= tols[i as usize] && normals.is_none_or(|ns| plane.normal.dot(&v3(ns[i as usize])).abs() >= cos_max)
     };
     while found.len() < cfg.max_planes && remaining.len() >= min_total {
         let sample: Vec<u32> = if remaining.len() <= cfg.sample {

@@ -34,8 +34,10 @@ fn check(points: &[[f32; 3]], queries: &[[f32; 3]], radius: f32) {
 fn random_points_agree_with_brute_force() {
     let mut rng = ChaCha8Rng::seed_from_u64(42);
     for n in [1usize, 7, 100, 5000] {
-        let pts: Vec<[f32; 3]> = (0..n).map(|_| [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0), rng.random_range(0.0..3.0)]).collect();
-        let qs: Vec<[f32; 3]> = (0..100).map(|_| [rng.random_range(-1.2..1.2), rng.random_range(-1.2..1.2), rng.random_range(-0.2..3.2)]).collect();
+        let pts: Vec<[f32; 3]> =
+            (0..n).map(|_| [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0), rng.random_range(0.0..3.0)]).collect();
+        let qs: Vec<[f32; 3]> =
+            (0..100).map(|_| [rng.random_range(-1.2..1.2), rng.random_range(-1.2..1.2), rng.random_range(-0.2..3.2)]).collect();
         check(&pts, &qs, 0.15);
     }
 }
@@ -45,7 +47,9 @@ fn closest_pair_agrees_with_brute_force() {
     let mut rng = ChaCha8Rng::seed_from_u64(9);
     for trial in 0..20 {
         let off = trial as f32 * 0.05;
-        let a: Vec<[f32; 3]> = (0..rng.random_range(1..400)).map(|_| [rng.random_range(0.0..0.3), rng.random_range(0.0..0.3), rng.random_range(0.0..0.3)]).collect();
+        let a: Vec<[f32; 3]> = (0..rng.random_range(1..400))
+            .map(|_| [rng.random_range(0.0..0.3), rng.random_range(0.0..0.3), rng.random_range(0.0..0.3)])
+            .collect();
         let b: Vec<[f32; 3]> = (0..rng.random_range(1..400))
             .map(|_| [0.35 + off + rng.random_range(0.0..0.3), rng.random_range(0.0..0.3), rng.random_range(0.0..0.3)])
             .collect();

@@ -131,9 +131,8 @@ fn relevance_weights_move_vertices_onto_the_relevant_object() {
     let target = c.truth.objects.iter().filter(|o| o.shape != spatia_synth::ShapeKind::Table).max_by_key(|o| o.pixels).unwrap();
     // Relevance 1 on the object and 0.05 elsewhere, squared as the token allocation squares it.
     let weights: Vec<f32> = c.render.instances.iter().map(|&id| if id == target.id { 1.0 } else { 0.05f32.powi(2) }).collect();
-    let on_target = |m: &Mesh| {
-        m.pixels.iter().filter(|p| c.render.instances[p[1] as usize * c.frame.width() + p[0] as usize] == target.id).count()
-    };
+    let on_target =
+        |m: &Mesh| m.pixels.iter().filter(|p| c.render.instances[p[1] as usize * c.frame.width() + p[0] as usize] == target.id).count();
     let plain = s.adaptive_mesh(&c.frame.rgb, 2048, None).unwrap();
     let focused = s.adaptive_mesh(&c.frame.rgb, 2048, Some(&weights)).unwrap();
     assert_eq!(focused.vertex_count(), 2048);

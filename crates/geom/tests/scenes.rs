@@ -46,8 +46,18 @@ fn floor_and_gravity_frame_match_the_truth() {
             assert!(err_deg < deg, "{tag}: up off by {err_deg} deg");
             let h = c.truth.camera_height;
             assert!((frame.camera_height - h).abs() < metres, "{tag}: height {} vs {h}", frame.camera_height);
-            assert!((frame.pitch_deg - c.truth.camera.pitch_deg).abs() < 1.0, "{tag}: pitch {} vs {}", frame.pitch_deg, c.truth.camera.pitch_deg);
-            assert!((frame.roll_deg - c.truth.camera.roll_deg).abs() < 1.0, "{tag}: roll {} vs {}", frame.roll_deg, c.truth.camera.roll_deg);
+            assert!(
+                (frame.pitch_deg - c.truth.camera.pitch_deg).abs() < 1.0,
+                "{tag}: pitch {} vs {}",
+                frame.pitch_deg,
+                c.truth.camera.pitch_deg
+            );
+            assert!(
+                (frame.roll_deg - c.truth.camera.roll_deg).abs() < 1.0,
+                "{tag}: roll {} vs {}",
+                frame.roll_deg,
+                c.truth.camera.roll_deg
+            );
             // Scene-frame centres agree with the generator's definition of the frame.
             for o in c.truth.objects.iter().filter(|o| o.pixels > 0) {
                 let got = frame.to_scene(&Vec3::from(o.centre_cam));

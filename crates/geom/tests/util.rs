@@ -69,9 +69,16 @@ fn sdf_box(p: Vec3, c: Vec3, half: Vec3, yaw: f32) -> f32 {
 pub fn surface_distance(scene: &Scene, id: u16, p: Vec3) -> f32 {
     if id == 0 {
         let r = &scene.room;
-        return [p.z.abs(), (p.z - r.height).abs(), (p.x - r.half_size).abs(), (p.x + r.half_size).abs(), (p.y - r.half_size).abs(), (p.y + r.half_size).abs()]
-            .into_iter()
-            .fold(f32::INFINITY, f32::min);
+        return [
+            p.z.abs(),
+            (p.z - r.height).abs(),
+            (p.x - r.half_size).abs(),
+            (p.x + r.half_size).abs(),
+            (p.y - r.half_size).abs(),
+            (p.y + r.half_size).abs(),
+        ]
+        .into_iter()
+        .fold(f32::INFINITY, f32::min);
     }
     let o = &scene.objects[id as usize - 1];
     let c = Vec3::from(o.centre);

@@ -11,7 +11,8 @@ use spatia_scene::{Scene, SceneConfig};
 
 fn bench(c: &mut Criterion) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tabletop");
-    let scene = Scene::from_frame(&RgbdFrame::from_dir(&dir, &LoadOptions::default()).expect("example"), &SceneConfig::default()).expect("scene");
+    let scene =
+        Scene::from_frame(&RgbdFrame::from_dir(&dir, &LoadOptions::default()).expect("example"), &SceneConfig::default()).expect("scene");
     let by = |n: &str| scene.objects.iter().find(|o| o.name == n).expect("object");
     let (ball, cyl) = (by("brown sphere"), by("purple cylinder"));
     let focus = Focus { targets: vec![ball.id], anchors: vec![cyl.id], ..Focus::default() };

@@ -39,11 +39,8 @@ pub fn split(budget: usize, weights: &[f64]) -> Vec<usize> {
     }
     let clean: Vec<f64> = weights.iter().map(|w| if w.is_finite() && *w > 0.0 { *w } else { 0.0 }).collect();
     let total: f64 = clean.iter().sum();
-    let ideal: Vec<f64> = if total > 0.0 {
-        clean.iter().map(|w| w / total * budget as f64).collect()
-    } else {
-        vec![budget as f64 / n as f64; n]
-    };
+    let ideal: Vec<f64> =
+        if total > 0.0 { clean.iter().map(|w| w / total * budget as f64).collect() } else { vec![budget as f64 / n as f64; n] };
     let mut out: Vec<usize> = ideal.iter().map(|x| x.floor() as usize).collect();
     // Fewer than n tokens are left after the floors; they go to the largest remainders.
     let left = budget - out.iter().sum::<usize>().min(budget);

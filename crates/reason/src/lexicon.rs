@@ -110,7 +110,9 @@ impl Lexicon {
         if let Some((_, s)) = self.shapes.iter().find(|(w, _)| w == word) {
             return Some(s);
         }
-        (word.len() >= 4).then(|| self.shapes.iter().find(|(w, _)| w.len() >= 4 && within_one_edit(w, word)).map(|(_, s)| s.as_str())).flatten()
+        (word.len() >= 4)
+            .then(|| self.shapes.iter().find(|(w, _)| w.len() >= 4 && within_one_edit(w, word)).map(|(_, s)| s.as_str()))
+            .flatten()
     }
 }
 

@@ -34,14 +34,14 @@ mod tree;
 
 pub use allocation::{Strategy, split};
 pub use lexicon::{BUILTIN as BUILTIN_LEXICON, Dimension, Lexicon, within_one_edit};
-pub use query::{Measure, NounPhrase, ParseError, Query, noun_phrase, normalise, parse};
-pub use resolve::{ResolveError, resolve};
+pub use query::{Measure, NounPhrase, ParseError, Query, normalise, noun_phrase, parse};
 pub use relations::{
-    ABOVE_GAP, ABOVE_OVERLAP, BETWEEN_INSIDE, BETWEEN_OVERLAP, CONTACT_GAP, DIRECTION_EPS, Distance, NEAR_FACTOR, NEAR_MIN, ON_OVERLAP, Relation, TIE_MARGIN,
-    Verdict, between, distance, rank_by_distance, relate, surface_points,
+    ABOVE_GAP, ABOVE_OVERLAP, BETWEEN_INSIDE, BETWEEN_OVERLAP, CONTACT_GAP, DIRECTION_EPS, Distance, NEAR_FACTOR, NEAR_MIN, ON_OVERLAP,
+    Relation, TIE_MARGIN, Verdict, between, distance, rank_by_distance, relate, surface_points,
 };
+pub use resolve::{ResolveError, resolve};
 pub use tokens::{FPS_CANDIDATES_PER_TOKEN, Token, attention_bias, farthest_points, tokens};
 pub use tree::{
-    ANCHOR_RELEVANCE, Allocation, FALLOFF_FLOOR, FALLOFF_M, Focus, Level, NodeId, NodeShare, R_MIN, TARGET_RELEVANCE, allocate, pixel_weights,
-    relevance,
+    ANCHOR_RELEVANCE, Allocation, FALLOFF_FLOOR, FALLOFF_M, Focus, Level, NodeId, NodeShare, R_MIN, TARGET_RELEVANCE, allocate,
+    pixel_weights, relevance,
 };

@@ -146,8 +146,9 @@ const COLOURS: [(&str, ColourName); 16] = [
     ("black", ColourName::Black),
 ];
 
-const PARTS: [&str; 16] =
-    ["top", "tops", "leg", "legs", "side", "sides", "face", "seat", "back", "backrest", "bottom", "middle", "surface", "base", "rim", "edge"];
+const PARTS: [&str; 16] = [
+    "top", "tops", "leg", "legs", "side", "sides", "face", "seat", "back", "backrest", "bottom", "middle", "surface", "base", "rim", "edge",
+];
 
 const FILLER: [&str; 12] = ["the", "a", "an", "any", "some", "this", "that", "there", "please", "exactly", "currently", "here"];
 
@@ -292,7 +293,11 @@ fn np_rel(words: &[&str], lx: &Lexicon) -> Option<(NounPhrase, Option<(Relation,
             }
         }
     }
-    let clean: Vec<&str> = words.iter().copied().filter(|w| !["are", "is", "in", "scene", "picture", "image", "visible", "present", "total"].contains(w)).collect();
+    let clean: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !["are", "is", "in", "scene", "picture", "image", "visible", "present", "total"].contains(w))
+        .collect();
     noun_phrase(&clean, lx).map(|np| (np, None))
 }
 
@@ -341,7 +346,15 @@ pub fn parse(question: &str, lx: &Lexicon) -> Result<Query, ParseError> {
         let (what, rel) = np_rel(after(&["how", "many"]), lx).ok_or_else(|| fail("what to count"))?;
         return Ok(Query::Count { what, rel });
     }
-    for p in [&["is", "there"][..], &["are", "there"], &["is", "anything"], &["anything"], &["does", "the", "scene", "have"], &["do", "you", "see"], &["can", "you", "see"]] {
+    for p in [
+        &["is", "there"][..],
+        &["are", "there"],
+        &["is", "anything"],
+        &["anything"],
+        &["does", "the", "scene", "have"],
+        &["do", "you", "see"],
+        &["can", "you", "see"],
+    ] {
         if starts(p) {
             let rest = after(p);
             if p.contains(&"anything") {
@@ -360,7 +373,13 @@ pub fn parse(question: &str, lx: &Lexicon) -> Result<Query, ParseError> {
         let body: Vec<&str> = w
             .iter()
             .copied()
-            .filter(|x| !["how", "far", "is", "are", "what", "the", "distance", "between", "apart", "away", "center", "to", "centers", "in", "meters", "metres"].contains(x))
+            .filter(|x| {
+                ![
+                    "how", "far", "is", "are", "what", "the", "distance", "between", "apart", "away", "center", "to", "centers", "in",
+                    "meters", "metres",
+                ]
+                .contains(x)
+            })
             .collect();
         if let Some(k) = body.iter().position(|x| *x == "from" || *x == "and") {
             let a = noun_phrase(&body[..k], lx).ok_or_else(|| fail("the first object of the distance"))?;
@@ -436,12 +455,14 @@ pub fn parse(question: &str, lx: &Lexicon) -> Result<Query, ParseError> {
         let to = w[k..].iter().position(|x| *x == "to" || *x == "from").map(|i| i + k);
         let anchor_words: &[&str] = to.map_or(&[], |t| &w[t + 1..]);
         let among_words: Vec<&str> = w[k + 1..to.unwrap_or(w.len())].to_vec();
-        let anchor = noun_phrase(anchor_words, lx).unwrap_or(NounPhrase { text: "the camera".into(), camera: true, ..NounPhrase::default() });
+        let anchor =
+            noun_phrase(anchor_words, lx).unwrap_or(NounPhrase { text: "the camera".into(), camera: true, ..NounPhrase::default() });
         return Ok(Query::Closest { anchor, among: noun_phrase(&among_words, lx), farthest });
     }
     if let Some(k) = w.iter().position(|x| x.ends_with("est") && measure_word(x).is_some()) {
         let (measure, most) = measure_word(w[k]).unwrap_or((Measure::Size, true));
-        let (what, rel) = np_rel(&w[k + 1..], lx).unwrap_or((NounPhrase { text: "thing".into(), noun: Some("object".into()), ..NounPhrase::default() }, None));
+        let (what, rel) = np_rel(&w[k + 1..], lx)
+            .unwrap_or((NounPhrase { text: "thing".into(), noun: Some("object".into()), ..NounPhrase::default() }, None));
         return Ok(Query::Superlative { what, measure, most, rel });
     }
     // What is between A and B.
@@ -454,7 +475,11 @@ pub fn parse(question: &str, lx: &Lexicon) -> Result<Query, ParseError> {
         let last = w.len() - 1;
         if w[last] == "on" || (last > 0 && w[last - 1..] == ["on", "top"]) {
             let end = if w[last] == "on" { last } else { last - 1 };
-            let body: Vec<&str> = w[2..end].iter().copied().filter(|x| !["resting", "sitting", "standing", "lying", "placed", "supported", "by"].contains(x)).collect();
+            let body: Vec<&str> = w[2..end]
+                .iter()
+                .copied()
+                .filter(|x| !["resting", "sitting", "standing", "lying", "placed", "supported", "by"].contains(x))
+                .collect();
             let np = noun_phrase(&body, lx).ok_or_else(|| fail("which object"))?;
             return Ok(Query::Support { what: np });
         }
@@ -469,7 +494,11 @@ pub fn parse(question: &str, lx: &Lexicon) -> Result<Query, ParseError> {
     if starts(&["is"]) || starts(&["are"]) || starts(&["does"]) {
         for i in 2..w.len() {
             if let Some((rel, n)) = lx.relation_at(&w, i) {
-                let subj: Vec<&str> = w[1..i].iter().copied().filter(|x| !["sitting", "resting", "standing", "lying", "placed", "located", "positioned", "to"].contains(x)).collect();
+                let subj: Vec<&str> = w[1..i]
+                    .iter()
+                    .copied()
+                    .filter(|x| !["sitting", "resting", "standing", "lying", "placed", "located", "positioned", "to"].contains(x))
+                    .collect();
                 if let (Some(subject), Some(anchor)) = (noun_phrase(&subj, lx), noun_phrase(&w[i + n..], lx)) {
                     return Ok(Query::IsRel { subject, rel, anchor });
                 }
@@ -493,5 +522,7 @@ pub fn parse(question: &str, lx: &Lexicon) -> Result<Query, ParseError> {
             return Ok(Query::FollowUp { what: np });
         }
     }
-    Err(fail("it is not a question spatia knows (what is REL X, is A REL B, how many, how far, how tall, what colour, where, which is closer, describe ...)"))
+    Err(fail(
+        "it is not a question spatia knows (what is REL X, is A REL B, how many, how far, how tall, what colour, where, which is closer, describe ...)",
+    ))
 }

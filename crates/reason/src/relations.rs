@@ -210,7 +210,10 @@ pub fn relate(b: &Object, rel: Relation, a: &Object) -> Verdict {
 }
 
 fn above(b: &Object, a: &Object) -> Verdict {
-    Verdict::all(&[Verdict::over(b.bottom() - a.top(), ABOVE_GAP), Verdict::over(footprint_overlap(b, a).max(footprint_overlap(a, b)), ABOVE_OVERLAP)])
+    Verdict::all(&[
+        Verdict::over(b.bottom() - a.top(), ABOVE_GAP),
+        Verdict::over(footprint_overlap(b, a).max(footprint_overlap(a, b)), ABOVE_OVERLAP),
+    ])
 }
 
 /// "B is between A and C": B's footprint mostly inside the convex hull of A's and C's

@@ -56,9 +56,9 @@ pub fn resolve(scene: &Scene, np: &NounPhrase, previous: &[u16]) -> Result<Vec<u
         .filter(|o| np.colour.is_none_or(|col| o.colour == col))
         .filter(|o| np.noun.as_deref().is_none_or(|n| noun_matches(o, n)))
         .filter(|o| {
-            anchors.as_ref().is_none_or(|(rel, ids)| {
-                ids.iter().any(|&a| a != o.id && scene.object(a).is_some_and(|a| crate::relate(o, *rel, a).holds))
-            })
+            anchors
+                .as_ref()
+                .is_none_or(|(rel, ids)| ids.iter().any(|&a| a != o.id && scene.object(a).is_some_and(|a| crate::relate(o, *rel, a).holds)))
         })
         .collect();
     if c.is_empty() {

@@ -105,13 +105,8 @@ impl Allocation {
 pub fn relevance(scene: &Scene, focus: &Focus) -> (Vec<f32>, Vec<Vec<f32>>) {
     let empty = focus.targets.is_empty() && focus.anchors.is_empty() && focus.target_parts.is_empty();
     let centre = |id: u16| scene.object(id).map(|o| o.centre);
-    let foci: Vec<[f32; 3]> = focus
-        .targets
-        .iter()
-        .chain(&focus.anchors)
-        .chain(focus.target_parts.iter().map(|(o, _)| o))
-        .filter_map(|&id| centre(id))
-        .collect();
+    let foci: Vec<[f32; 3]> =
+        focus.targets.iter().chain(&focus.anchors).chain(focus.target_parts.iter().map(|(o, _)| o)).filter_map(|&id| centre(id)).collect();
     let mut objects = Vec::with_capacity(scene.objects.len());
     let mut parts = Vec::with_capacity(scene.objects.len());
     for o in &scene.objects {
@@ -150,9 +145,16 @@ pub fn relevance(scene: &Scene, focus: &Focus) -> (Vec<f32>, Vec<Vec<f32>>) {
 pub fn allocate(scene: &Scene, focus: &Focus, budget: usize, strategy: Strategy) -> Allocation {
     let (rel, part_rel) = relevance(scene, focus);
     let shares = split(budget, &rel.iter().map(|&r| strategy.weight(r)).collect::<Vec<_>>());
-    let mut nodes = vec![NodeShare { id: NodeId::Scene.to_string(), level: Level::Scene, name: "scene".into(), relevance: 1.0, tokens: budget }];
+    let mut nodes =
+        vec![NodeShare { id: NodeId::Scene.to_string(), level: Level::Scene, name: "scene".into(), relevance: 1.0, tokens: budget }];
     for (k, o) in scene.objects.iter().enumerate() {
-        nodes.push(NodeShare { id: NodeId::Object(o.id).to_string(), level: Level::Object, name: o.name.clone(), relevance: rel[k], tokens: shares[k] });
+        nodes.push(NodeShare {
+            id: NodeId::Object(o.id).to_string(),
+            level: Level::Object,
+            name: o.name.clone(),
+            relevance: rel[k],
+            tokens: shares[k],
+        });
         let ps = split(shares[k], &part_rel[k].iter().map(|&r| strategy.weight(r)).collect::<Vec<_>>());
         for (j, p) in o.parts.iter().enumerate() {
             nodes.push(NodeShare {

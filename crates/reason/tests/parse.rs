@@ -10,7 +10,12 @@ fn q(s: &str) -> Query {
 
 #[test]
 fn what_is_rel_x() {
-    for s in ["What is behind the red sphere?", "What's behind the red ball", "what objects are behind the red sphere", "Anything behind the red sphere?"] {
+    for s in [
+        "What is behind the red sphere?",
+        "What's behind the red ball",
+        "what objects are behind the red sphere",
+        "Anything behind the red sphere?",
+    ] {
         let Query::WhatRel { rel, anchor } = q(s) else { panic!("{s}: {:?}", q(s)) };
         assert_eq!(rel, Relation::Behind, "{s}");
         assert_eq!((anchor.colour, anchor.noun.as_deref()), (Some(ColourName::Red), Some("sphere")), "{s}");
@@ -52,7 +57,11 @@ fn counting_and_existence() {
 
 #[test]
 fn distances_and_sizes() {
-    for s in ["How far is the mug from the laptop?", "What is the distance between the mug and the laptop?", "how far apart are the mug and the laptop"] {
+    for s in [
+        "How far is the mug from the laptop?",
+        "What is the distance between the mug and the laptop?",
+        "how far apart are the mug and the laptop",
+    ] {
         let Query::Distance { a, b, centre } = q(s) else { panic!("{s}") };
         assert_eq!((a.noun.as_deref(), b.noun.as_deref(), centre), (Some("mug"), Some("laptop"), false), "{s}");
     }

@@ -90,7 +90,12 @@ fn directions_agree_with_the_ground_truth_on_unambiguous_pairs() {
                     if relate(b, rel, a).holds == (offset > DIRECTION_EPS) {
                         agree += 1;
                     } else if std::env::var("SPATIA_VERBOSE").is_ok() {
-                        eprintln!("seed {seed}: {} {rel:?} {}: truth offset {offset:.3}, perceived {:?}", b.name, a.name, relate(b, rel, a));
+                        eprintln!(
+                            "seed {seed}: {} {rel:?} {}: truth offset {offset:.3}, perceived {:?}",
+                            b.name,
+                            a.name,
+                            relate(b, rel, a)
+                        );
                     }
                 }
             }

@@ -72,7 +72,8 @@ fn allocation_follows_relevance_squared_and_sums_at_every_level() {
         let objects: Vec<_> = a.nodes.iter().filter(|n| n.level == Level::Object).collect();
         assert_eq!(objects.iter().map(|n| n.tokens).sum::<usize>(), 2048);
         for o in &scene.objects {
-            let parts: usize = a.nodes.iter().filter(|n| n.level == Level::Part && n.id.starts_with(&format!("{}.", o.id))).map(|n| n.tokens).sum();
+            let parts: usize =
+                a.nodes.iter().filter(|n| n.level == Level::Part && n.id.starts_with(&format!("{}.", o.id))).map(|n| n.tokens).sum();
             assert_eq!(parts, a.tokens(NodeId::Object(o.id)), "{}", o.name);
             assert!(a.tokens(NodeId::Object(o.id)) >= 1, "every object keeps a token");
         }
@@ -133,7 +134,8 @@ fn a_question_refines_the_mesh_where_it_is() {
     let ball = scene.objects.iter().find(|o| o.name == "brown sphere").unwrap().id;
     let w = spatia_reason::pixel_weights(&scene, &Focus { targets: vec![ball], ..Focus::default() }, Strategy::R2);
     let surface = spatia_geom::GridSurface::from_frame(&frame, &spatia_geom::MeshConfig::default());
-    let on_ball = |m: &spatia_geom::Mesh| m.pixels.iter().filter(|p| scene.object_map[p[1] as usize * scene.width + p[0] as usize] == ball).count();
+    let on_ball =
+        |m: &spatia_geom::Mesh| m.pixels.iter().filter(|p| scene.object_map[p[1] as usize * scene.width + p[0] as usize] == ball).count();
     let plain = surface.adaptive_mesh(&frame.rgb, 2048, None).unwrap();
     let focused = surface.adaptive_mesh(&frame.rgb, 2048, Some(&w)).unwrap();
     assert!(on_ball(&focused) >= 3 * on_ball(&plain).max(1), "{} vs {}", on_ball(&focused), on_ball(&plain));

@@ -122,7 +122,13 @@ impl Scene {
             planes: self
                 .surfaces
                 .iter()
-                .map(|p| SurfaceJson { kind: p.kind, normal: r3(p.normal), offset: (p.offset * 1e4).round() / 1e4, pixels: p.pixels, object: p.object })
+                .map(|p| SurfaceJson {
+                    kind: p.kind,
+                    normal: r3(p.normal),
+                    offset: (p.offset * 1e4).round() / 1e4,
+                    pixels: p.pixels,
+                    object: p.object,
+                })
                 .collect(),
             frame: FrameJson {
                 ground: self.frame.ground,

@@ -49,8 +49,8 @@ use spatia_geom::{GridSurface, GroundSource, IntrinsicsSource, LoadOptions, Rgbd
 
 pub use colour::{ColourName, compatible, lab, name as colour_name, representative};
 pub use config::SceneConfig;
-pub use parts::Part;
 pub use json::{FrameJson, ObjectJson, PartJson, SceneJson, SurfaceJson};
+pub use parts::Part;
 pub use segment::{inside, polygon_area};
 pub use shape::{CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, fit, fit_circle, fit_sphere};
 
@@ -320,9 +320,19 @@ impl Scene {
             let rgb = representative(&mut colours.clone());
             let visible = spatia_geom::Obb::gravity_aligned(&points).map(|b| b.extents()).unwrap_or_else(Vec3::zeros);
             let (fit_obj, shape) = if is_table {
-                let b = spatia_geom::Obb::gravity_aligned(&points).unwrap_or(spatia_geom::Obb { centre: f.centre, axes: [Vec3::x(), Vec3::y(), Vec3::z()], half: f.size / 2.0 });
+                let b = spatia_geom::Obb::gravity_aligned(&points).unwrap_or(spatia_geom::Obb {
+                    centre: f.centre,
+                    axes: [Vec3::x(), Vec3::y(), Vec3::z()],
+                    half: f.size / 2.0,
+                });
                 let top = b.centre.z + b.half.z;
-                let fb = Fit { class: ShapeClass::Other, centre: Vec3::new(b.centre.x, b.centre.y, top / 2.0), size: Vec3::new(b.half.x * 2.0, b.half.y * 2.0, top), yaw_deg: b.yaw_deg(), residual: f.residual };
+                let fb = Fit {
+                    class: ShapeClass::Other,
+                    centre: Vec3::new(b.centre.x, b.centre.y, top / 2.0),
+                    size: Vec3::new(b.half.x * 2.0, b.half.y * 2.0, top),
+                    yaw_deg: b.yaw_deg(),
+                    residual: f.residual,
+                };
                 (fb, ShapeClass::Other)
             } else {
                 (f, f.class)
@@ -389,7 +399,13 @@ impl Scene {
         let mut surfaces = Vec::new();
         let count = |pred: &dyn Fn(segment::Class) -> bool| seg.classes.iter().filter(|c| pred(**c)).count();
         if sframe.ground == GroundSource::Floor {
-            surfaces.push(Surface { kind: SurfaceKind::Floor, normal: [0.0, 0.0, 1.0], offset: 0.0, pixels: count(&|c| c == segment::Class::Floor), object: None });
+            surfaces.push(Surface {
+                kind: SurfaceKind::Floor,
+                normal: [0.0, 0.0, 1.0],
+                offset: 0.0,
+                pixels: count(&|c| c == segment::Class::Floor),
+                object: None,
+            });
         }
         let rot = sframe.cam_to_scene.rotation;
         for (k, p) in planes.iter().enumerate() {
@@ -407,7 +423,13 @@ impl Scene {
         for (t, &height) in seg.top_heights.iter().enumerate() {
             let px: Vec<usize> = (0..w * h).filter(|&i| seg.classes[i] == segment::Class::Top(t as u32)).collect();
             let owner = px.iter().map(|&i| object_map[i]).find(|&o| o != 0);
-            surfaces.push(Surface { kind: SurfaceKind::Support, normal: [0.0, 0.0, 1.0], offset: -height, pixels: px.len(), object: owner });
+            surfaces.push(Surface {
+                kind: SurfaceKind::Support,
+                normal: [0.0, 0.0, 1.0],
+                offset: -height,
+                pixels: px.len(),
+                object: owner,
+            });
         }
         Ok(Scene {
             width: w,
@@ -523,7 +545,13 @@ fn support(objects: &mut [Object], cfg: &SceneConfig) {
 fn names(objects: &mut [Object]) {
     let base: Vec<String> = objects
         .iter()
-        .map(|o| if o.label == "table" || !ShapeClass::is_noun(&o.label) { o.label.clone() } else { format!("{} {}", o.colour.as_str(), o.label) })
+        .map(|o| {
+            if o.label == "table" || !ShapeClass::is_noun(&o.label) {
+                o.label.clone()
+            } else {
+                format!("{} {}", o.colour.as_str(), o.label)
+            }
+        })
         .collect();
     let mut out = base;
     let groups = |out: &[String]| {

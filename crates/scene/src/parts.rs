@@ -69,7 +69,8 @@ pub fn split(
                     }
                 }
             }
-            let (zmin, zmax) = piece.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
+            let (zmin, zmax) =
+                piece.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
             if zmax - zmin > 0.15 {
                 legs.push(piece);
             } else {
@@ -94,7 +95,8 @@ pub fn split(
             }
         }
         _ => {
-            let (zmin, zmax) = pixel_ids.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
+            let (zmin, zmax) =
+                pixel_ids.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
             let third = (zmax - zmin) / 3.0;
             let mut bands: [Vec<u32>; 3] = Default::default();
             for &i in pixel_ids {

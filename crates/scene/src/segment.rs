@@ -355,15 +355,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             Class::Top(t) => Some(t),
             _ => None,
         };
-        stats.push(Stat {
-            root: *k,
-            top,
-            zmin,
-            zmax,
-            centre: c / n,
-            mean: rgb_sum.map(|s| (s as f32 / n) as u8),
-            span: (hi - lo).norm(),
-        });
+        stats.push(Stat { root: *k, top, zmin, zmax, centre: c / n, mean: rgb_sum.map(|s| (s as f32 / n) as u8), span: (hi - lo).norm() });
     }
     let mut owner: std::collections::HashMap<u32, u32> = stats.iter().map(|s| (s.root, s.root)).collect();
     // Pieces of one support surface, cut apart by what stands on it, are one object.
@@ -383,7 +375,8 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             // legs attached).
             let leg = (s.span <= LEG_SPAN && s.zmax - s.zmin >= 0.25 * height && s.zmin < 0.5 * height) || s.span <= LEG_PIECE_SPAN;
             let rim = s.zmax > height - 0.06;
-            s.zmax <= height + 0.03 && (leg || rim)
+            s.zmax <= height + 0.03
+                && (leg || rim)
                 && inside(&top_hulls[t.top.unwrap_or(0) as usize], s.centre, if s.span <= LEG_PIECE_SPAN { 0.3 } else { 0.1 })
                 && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
         });

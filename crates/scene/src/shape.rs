@@ -185,7 +185,12 @@ pub fn fit_box(points: &[[f32; 3]], normals: &[[f32; 3]], zmin: f32) -> Option<O
         all.sort_by(f32::total_cmp);
         let pct = |q: f32| all[((all.len() - 1) as f32 * q) as usize];
         let face = |sign: f32| {
-            let v: Vec<f32> = points.iter().zip(normals).filter(|(_, nm)| v3(**nm).dot(&axes[k]) * sign > 0.8).map(|(p, _)| v3(*p).dot(&axes[k])).collect();
+            let v: Vec<f32> = points
+                .iter()
+                .zip(normals)
+                .filter(|(_, nm)| v3(**nm).dot(&axes[k]) * sign > 0.8)
+                .map(|(p, _)| v3(*p).dot(&axes[k]))
+                .collect();
             (v.len() >= 10).then(|| median(v))
         };
         // A hidden face: the far edge of the top face if it is seen, else the points' extent.
@@ -199,7 +204,9 @@ pub fn fit_box(points: &[[f32; 3]], normals: &[[f32; 3]], zmin: f32) -> Option<O
         }
     }
     let ups: Vec<f32> = points.iter().zip(normals).filter(|(_, nm)| nm[2] > 0.9).map(|(p, _)| p[2]).collect();
-    let top = if ups.len() >= 10 { median(ups) } else {
+    let top = if ups.len() >= 10 {
+        median(ups)
+    } else {
         let mut z: Vec<f32> = points.iter().map(|p| p[2]).collect();
         z.sort_by(f32::total_cmp);
         z[((z.len() - 1) as f32 * 0.98) as usize]
@@ -232,7 +239,11 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise
         // The sphere must be about as tall as it is wide, and not much larger than the points.
         let ext = obb.extents();
         if 2.0 * r < 1.5 * ext.max() + 0.02 {
-            cands.push((res / r, r, Fit { class: ShapeClass::Sphere, centre: c, size: Vec3::repeat(2.0 * r), yaw_deg: 0.0, residual: res }));
+            cands.push((
+                res / r,
+                r,
+                Fit { class: ShapeClass::Sphere, centre: c, size: Vec3::repeat(2.0 * r), yaw_deg: 0.0, residual: res },
+            ));
         }
     }
     let side: Vec<Vec2> = points.iter().zip(normals).filter(|(_, n)| n[2].abs() < 0.5).map(|(p, _)| Vec2::new(p[0], p[1])).collect();
@@ -243,7 +254,13 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise
                 cands.push((
                     res / r,
                     r,
-                    Fit { class: ShapeClass::Cylinder, centre: Vec3::new(c.x, c.y, zmin + h / 2.0), size: Vec3::new(2.0 * r, 2.0 * r, h), yaw_deg: 0.0, residual: res },
+                    Fit {
+                        class: ShapeClass::Cylinder,
+                        centre: Vec3::new(c.x, c.y, zmin + h / 2.0),
+                        size: Vec3::new(2.0 * r, 2.0 * r, h),
+                        yaw_deg: 0.0,
+                        residual: res,
+                    },
                 ));
             }
         }
@@ -263,7 +280,13 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise
         return Some(best);
     }
     let e = obb.extents();
-    Some(Fit { class: ShapeClass::Other, centre: Vec3::new(obb.centre.x, obb.centre.y, (zmax + zmin) / 2.0), size: Vec3::new(e.x, e.y, zmax - zmin), yaw_deg: obb.yaw_deg(), residual: best.residual })
+    Some(Fit {
+        class: ShapeClass::Other,
+        centre: Vec3::new(obb.centre.x, obb.centre.y, (zmax + zmin) / 2.0),
+        size: Vec3::new(e.x, e.y, zmax - zmin),
+        yaw_deg: obb.yaw_deg(),
+        residual: best.residual,
+    })
 }
 
 #[cfg(test)]

@@ -38,7 +38,12 @@ fn user_masks_and_labels_are_used() {
 fn the_bundled_example_is_understood() {
     let dir = crate::util::repo_root().join("examples/tabletop");
     let s = Scene::from_frame(&spatia_geom::RgbdFrame::from_dir(&dir, &LoadOptions::default()).unwrap(), &SceneConfig::default()).unwrap();
-    let by = |n: &str| s.objects.iter().find(|o| o.name == n).unwrap_or_else(|| panic!("no {n} in {:?}", s.objects.iter().map(|o| &o.name).collect::<Vec<_>>()));
+    let by = |n: &str| {
+        s.objects
+            .iter()
+            .find(|o| o.name == n)
+            .unwrap_or_else(|| panic!("no {n} in {:?}", s.objects.iter().map(|o| &o.name).collect::<Vec<_>>()))
+    };
     let on = |a: &str, b: &str| assert_eq!(by(a).on, Some(by(b).id), "{a} on {b}");
     on("orange box", "black box");
     on("brown sphere", "purple cylinder");

@@ -80,7 +80,9 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
                 });
                 let centre_err = (0..3).map(|k| (p.centre[k] - t.centre[k]).powi(2)).sum::<f32>().sqrt();
                 let centre_ok = centre_err <= (0.1 * t.size.iter().cloned().fold(0.0, f32::max)).max(0.01);
-                let want_on = t.on.and_then(|id| m.iter().find(|(tj, _, _)| c.truth.objects[*tj].id == id).and_then(|(_, pj, _)| pj.map(|pj| c.scene.objects[pj].id)));
+                let want_on = t.on.and_then(|id| {
+                    m.iter().find(|(tj, _, _)| c.truth.objects[*tj].id == id).and_then(|(_, pj, _)| pj.map(|pj| c.scene.objects[pj].id))
+                });
                 let on_ok = p.on == want_on;
                 tot.3 += sh as usize;
                 tot.4 += co as usize;
@@ -90,12 +92,26 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
                 if verbose && (!(sh && co && size_ok && centre_ok && on_ok) || *iou < 0.9) {
                     eprintln!(
                         "seed {seed} noise {noise}: {} -> {} iou {iou:.2} shape {:?}{} colour {:?}{} size {:?} vs {:?} centre err {centre_err:.3} on {:?} want {:?}",
-                        t.name, p.name, p.shape, if sh { "" } else { "!" }, p.colour, if co { "" } else { "!" }, p.size, t.size, p.on, want_on
+                        t.name,
+                        p.name,
+                        p.shape,
+                        if sh { "" } else { "!" },
+                        p.colour,
+                        if co { "" } else { "!" },
+                        p.size,
+                        t.size,
+                        p.on,
+                        want_on
                     );
                 }
             }
             if verbose && !count_ok {
-                eprintln!("seed {seed} noise {noise}: {} objects, {} visible: {:?}", c.scene.objects.len(), visible, c.scene.objects.iter().map(|o| &o.name).collect::<Vec<_>>());
+                eprintln!(
+                    "seed {seed} noise {noise}: {} objects, {} visible: {:?}",
+                    c.scene.objects.len(),
+                    visible,
+                    c.scene.objects.iter().map(|o| &o.name).collect::<Vec<_>>()
+                );
             }
         }
     }

@@ -4,6 +4,6 @@
 
 mod util;
 
-mod quality;
 mod masks;
+mod quality;
 mod real;

@@ -162,7 +162,9 @@ impl Prim {
 
     fn id_rgb(&self) -> (u16, [u8; 3]) {
         match *self {
-            Prim::Plane { id, rgb, .. } | Prim::Box { id, rgb, .. } | Prim::Sphere { id, rgb, .. } | Prim::Cylinder { id, rgb, .. } => (id, rgb),
+            Prim::Plane { id, rgb, .. } | Prim::Box { id, rgb, .. } | Prim::Sphere { id, rgb, .. } | Prim::Cylinder { id, rgb, .. } => {
+                (id, rgb)
+            }
         }
     }
 }
@@ -183,11 +185,9 @@ fn primitives(scene: &Scene) -> Vec<Prim> {
             ShapeKind::Table => {
                 out.extend(table_parts(o).map(|b| Prim::Box { b, id: o.id, rgb }));
             }
-            ShapeKind::Box => out.push(Prim::Box {
-                b: BoxPart { centre: c, half: Vec3::from(o.size) / 2.0, yaw: o.yaw_deg.to_radians() },
-                id: o.id,
-                rgb,
-            }),
+            ShapeKind::Box => {
+                out.push(Prim::Box { b: BoxPart { centre: c, half: Vec3::from(o.size) / 2.0, yaw: o.yaw_deg.to_radians() }, id: o.id, rgb })
+            }
             ShapeKind::Sphere => out.push(Prim::Sphere { c, r: o.size[0] / 2.0, id: o.id, rgb }),
             ShapeKind::Cylinder => out.push(Prim::Cylinder { c, r: o.size[0] / 2.0, z0: o.bottom(), z1: o.top(), id: o.id, rgb }),
         }
@@ -238,7 +238,13 @@ pub fn render(scene: &Scene) -> Render {
                 .collect()
         })
         .collect();
-    let mut out = Render { width: w, height: h, rgb: Vec::with_capacity(w * h), depth: Vec::with_capacity(w * h), instances: Vec::with_capacity(w * h) };
+    let mut out = Render {
+        width: w,
+        height: h,
+        rgb: Vec::with_capacity(w * h),
+        depth: Vec::with_capacity(w * h),
+        instances: Vec::with_capacity(w * h),
+    };
     for row in rows {
         for (c, z, id) in row {
             out.rgb.push(c);

@@ -288,14 +288,23 @@ pub fn generate(seed: u64, params: &SceneParams) -> Scene {
         let h = rng.random_range(0.6..0.8f32);
         let c = [rng.random_range(-1.2..1.2f32), rng.random_range(-1.2..1.2f32)];
         let r = (w * w + d * d).sqrt() / 2.0;
-        let clear = objects.iter().all(|o| ((o.centre[0] - c[0]).powi(2) + (o.centre[1] - c[1]).powi(2)).sqrt() > o.footprint_radius() + r + 0.3);
+        let clear =
+            objects.iter().all(|o| ((o.centre[0] - c[0]).powi(2) + (o.centre[1] - c[1]).powi(2)).sqrt() > o.footprint_radius() + r + 0.3);
         if !clear {
             continue;
         }
         let colour = Colour::TABLE[rng.random_range(0..Colour::TABLE.len())];
         let id = objects.len() as u16 + 1;
         let yaw = rng.random_range(0.0..180.0f32);
-        objects.push(Object { id, shape: ShapeKind::Table, colour, centre: [c[0], c[1], h / 2.0], size: [w, d, h], yaw_deg: yaw, on: None });
+        objects.push(Object {
+            id,
+            shape: ShapeKind::Table,
+            colour,
+            centre: [c[0], c[1], h / 2.0],
+            size: [w, d, h],
+            yaw_deg: yaw,
+            on: None,
+        });
     }
 
     let n_small = rng.random_range(params.objects.clone());
@@ -404,7 +413,15 @@ pub fn generate(seed: u64, params: &SceneParams) -> Scene {
     let inner = room_half - 0.3;
     let room_for = |h: f32| {
         let (s, c) = h.sin_cos();
-        let lim = |t: f32, d: f32| if d > 1e-6 { (t + inner) / d } else if d < -1e-6 { (inner - t) / -d } else { f32::INFINITY };
+        let lim = |t: f32, d: f32| {
+            if d > 1e-6 {
+                (t + inner) / d
+            } else if d < -1e-6 {
+                (inner - t) / -d
+            } else {
+                f32::INFINITY
+            }
+        };
         lim(target.x, c).min(lim(target.y, s))
     };
     let mut hr = rng.random_range(0.0..std::f32::consts::TAU);

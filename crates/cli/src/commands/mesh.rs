@@ -104,12 +104,14 @@ pub fn run(a: MeshArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_text(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
-    writeln!(out, 
+    writeln!(
+        out,
         "wrote {}: {} mesh of {}x{}, {} vertices, {} triangles, {} frame ({:.1} ms)",
         r.output, r.mode, r.width, r.height, r.vertices, r.triangles, r.frame, r.millis
     )?;
     if let Some(e) = r.depth_error {
-        writeln!(out, 
+        writeln!(
+            out,
             "depth error vs. the depth map: mean {:.1} mm, max {:.0} mm, {:.1}% of known pixels covered",
             e.mean * 1e3,
             e.max * 1e3,
@@ -122,13 +124,15 @@ fn print_text(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
         GroundSource::SupportPlane => "support plane (no floor seen)",
         GroundSource::Assumed => "assumed (no horizontal plane; level camera)",
     };
-    writeln!(out, 
+    writeln!(
+        out,
         "scene frame: ground = {ground}, camera {:.2} m above it, pitch {:.1} deg, roll {:.1} deg",
         f.camera_height_m, f.pitch_deg, f.roll_deg
     )?;
     writeln!(out, "{} plane(s):", r.planes.len())?;
     for (i, p) in r.planes.iter().enumerate() {
-        writeln!(out, 
+        writeln!(
+            out,
             "  {i}: normal ({:+.3}, {:+.3}, {:+.3}), {:.2} m from the camera, {:.1}% of points, rms {:.1} mm",
             p.normal_cam[0],
             p.normal_cam[1],

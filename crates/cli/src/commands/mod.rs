@@ -36,6 +36,7 @@ pub fn load_frame_and_masks(input: &InputArgs) -> anyhow::Result<(RgbdFrame, Opt
             path.display()
         );
     };
-    let frame = RgbdFrame::from_files(path, depth, input.camera.as_deref(), &opts).with_context(|| format!("reading {}", path.display()))?;
+    let frame =
+        RgbdFrame::from_files(path, depth, input.camera.as_deref(), &opts).with_context(|| format!("reading {}", path.display()))?;
     Ok((frame, None))
 }

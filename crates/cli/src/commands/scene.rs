@@ -33,23 +33,33 @@ pub fn run(a: SceneArgs) -> anyhow::Result<ExitCode> {
 
 fn print_table(out: &mut impl Write, s: &Scene) -> std::io::Result<()> {
     let f = &s.frame;
-    writeln!(out, 
-        "{}x{}, camera {:.2} m above the {:?}, pitch {:.1} deg, roll {:.1} deg; {} object(s)",
+    let ground = match f.ground {
+        spatia::geom::GroundSource::Floor => "the floor",
+        spatia::geom::GroundSource::SupportPlane => "the lowest support (no floor seen)",
+        spatia::geom::GroundSource::Assumed => "the lowest point (no floor found; camera assumed level)",
+    };
+    writeln!(
+        out,
+        "{}x{}, camera {:.2} m above {ground}, pitch {:.1} deg, roll {:.1} deg; {} object(s)",
         s.width,
         s.height,
         f.camera_height,
-        f.ground,
         f.pitch_deg,
         f.roll_deg,
         s.objects.len()
     )?;
-    writeln!(out, "{:>3}  {:<28} {:<8} {:<9} {:>20}  {:>20}  {:<12} {:>7}", "id", "name", "colour", "shape", "centre (m, scene)", "size w x d x h (m)", "on", "pixels")?;
+    writeln!(
+        out,
+        "{:>3}  {:<28} {:<8} {:<9} {:>20}  {:>20}  {:<12} {:>7}",
+        "id", "name", "colour", "shape", "centre (m, scene)", "size w x d x h (m)", "on", "pixels"
+    )?;
     for o in &s.objects {
         let on = match o.on {
             Some(id) => s.object(id).map_or(format!("#{id}"), |p| p.name.clone()),
             None => "floor".into(),
         };
-        writeln!(out, 
+        writeln!(
+            out,
             "{:>3}  {:<28} {:<8} {:<9} {:>6.2} {:>6.2} {:>6.2}  {:>6.2} {:>6.2} {:>6.2}  {:<12} {:>7}",
             o.id,
             o.name,
