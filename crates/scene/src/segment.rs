@@ -50,7 +50,8 @@ const STRUCTURE_SHARE: f32 = 0.7;
 const LEG_SPAN: f32 = 0.25;
 
 /// Narrower pieces under a top, of its paint, are bits of legs whatever their height (noise
-/// and dropout cut thin legs into short stacks).
+/// and dropout cut thin legs into short stacks); the sensor's noise at their range widens
+/// the allowance by two sigma.
 const LEG_PIECE_SPAN: f32 = 0.12;
 
 struct Dsu(Vec<u32>);
@@ -332,6 +333,8 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         centre: Vec2,
         mean: [u8; 3],
         span: f32,
+        // Mean range from the camera, for the noise allowance.
+        range: f32,
     }
     let mut stats: Vec<Stat> = Vec::new();
     for k in &keys {
@@ -355,7 +358,16 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             Class::Top(t) => Some(t),
             _ => None,
         };
-        stats.push(Stat { root: *k, top, zmin, zmax, centre: c / n, mean: rgb_sum.map(|s| (s as f32 / n) as u8), span: (hi - lo).norm() });
+        stats.push(Stat {
+            root: *k,
+            top,
+            zmin,
+            zmax,
+            centre: c / n,
+            mean: rgb_sum.map(|s| (s as f32 / n) as u8),
+            span: (hi - lo).norm(),
+            range: px.iter().map(|&i| cam[i][2]).sum::<f32>() / n,
+        });
     }
     let mut owner: std::collections::HashMap<u32, u32> = stats.iter().map(|s| (s.root, s.root)).collect();
     // Pieces of one support surface, cut apart by what stands on it, are one object.
@@ -373,11 +385,16 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             // Of the table's paint under its top: legs (narrow, whole or cut up by occlusion
             // and dropout), and anything that reaches up to the top (its rim, with or without
             // legs attached).
-            let leg = (s.span <= LEG_SPAN && s.zmax - s.zmin >= 0.25 * height && s.zmin < 0.5 * height) || s.span <= LEG_PIECE_SPAN;
+            let leg = (s.span <= LEG_SPAN && s.zmax - s.zmin >= 0.25 * height && s.zmin < 0.5 * height)
+                || s.span <= LEG_PIECE_SPAN + 2.0 * cfg.sigma(s.range);
             let rim = s.zmax > height - 0.06;
             s.zmax <= height + 0.03
                 && (leg || rim)
-                && inside(&top_hulls[t.top.unwrap_or(0) as usize], s.centre, if s.span <= LEG_PIECE_SPAN { 0.3 } else { 0.1 })
+                && inside(
+                    &top_hulls[t.top.unwrap_or(0) as usize],
+                    s.centre,
+                    if s.span <= LEG_PIECE_SPAN + 2.0 * cfg.sigma(s.range) { 0.3 } else { 0.1 },
+                )
                 && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
         });
         if let Some(t) = target {

@@ -145,7 +145,7 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
 fn noise_free_scenes_match_the_truth() {
     let st = evaluate(false, 0..20, false);
     assert!(st.mean_iou() >= 0.97, "mean IoU {}", st.mean_iou());
-    assert!(st.count_exact >= 13, "object count exact in {} of 20 scenes", st.count_exact);
+    assert!(st.count_exact >= 15, "object count exact in {} of 20 scenes", st.count_exact);
     assert!(st.rate(st.shape_ok) >= 0.96, "shape {}", st.rate(st.shape_ok));
     assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.size_ok) >= 0.84, "size and centre {}", st.rate(st.size_ok));
@@ -156,7 +156,8 @@ fn noise_free_scenes_match_the_truth() {
 fn noisy_scenes_match_the_truth() {
     let st = evaluate(true, 0..20, false);
     assert!(st.mean_iou() >= 0.84, "mean IoU {}", st.mean_iou());
-    assert!(st.rate(st.colour_ok) >= 0.96, "colour {}", st.rate(st.colour_ok));
+    assert!(st.count_exact >= 5, "object count exact in {} of 20 scenes", st.count_exact);
+    assert!(st.rate(st.colour_ok) >= 0.95, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.support_ok) >= 0.97, "support {}", st.rate(st.support_ok));
     assert!(st.rate(st.shape_ok) >= 0.78, "shape {}", st.rate(st.shape_ok));
     assert!(st.rate(st.size_ok) >= 0.24, "size and centre {}", st.rate(st.size_ok));
