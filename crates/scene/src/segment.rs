@@ -66,6 +66,26 @@ impl Dsu {
         a
     }
 
+    /// The pixels of each set (among those `keep` accepts), by root. A dense slot per root
+    /// rather than a hash-map entry per pixel: this runs over every pixel.
+    fn components(&mut self, keep: impl Fn(usize) -> bool) -> std::collections::HashMap<u32, Vec<usize>> {
+        let mut slot = vec![u32::MAX; self.0.len()];
+        let (mut roots, mut lists): (Vec<u32>, Vec<Vec<usize>>) = (Vec::new(), Vec::new());
+        for i in 0..self.0.len() {
+            if !keep(i) {
+                continue;
+            }
+            let r = self.find(i as u32) as usize;
+            if slot[r] == u32::MAX {
+                slot[r] = lists.len() as u32;
+                roots.push(r as u32);
+                lists.push(Vec::new());
+            }
+            lists[slot[r] as usize].push(i);
+        }
+        roots.into_iter().zip(lists).collect()
+    }
+
     fn union(&mut self, a: u32, b: u32) {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra != rb {
@@ -228,12 +248,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             }
         }
     }
-    let mut groups: std::collections::HashMap<u32, Vec<usize>> = Default::default();
-    for (i, c) in classes.iter().enumerate() {
-        if *c == Class::Free && up(i) {
-            groups.entry(dsu.find(i as u32)).or_default().push(i);
-        }
-    }
+    let groups = dsu.components(|i| classes[i] == Class::Free && up(i));
     let mut top_heights: Vec<f32> = Vec::new();
     let mut top_hulls: Vec<Vec<Vec2>> = Vec::new();
     let mut roots: Vec<u32> = groups.keys().copied().collect();
@@ -316,12 +331,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
     }
 
     // Components, their statistics, and the merge of table parts into their top.
-    let mut comp: std::collections::HashMap<u32, Vec<usize>> = Default::default();
-    for (i, c) in classes.iter().enumerate() {
-        if growable(*c) {
-            comp.entry(dsu.find(i as u32)).or_default().push(i);
-        }
-    }
+    let comp = dsu.components(|i| growable(classes[i]));
     let min_px = cfg.min_object_pixels.max((cfg.min_object_fraction * n_px as f32) as usize);
     let mut keys: Vec<u32> = comp.keys().copied().collect();
     keys.sort_unstable();
