@@ -101,9 +101,12 @@ fn directions_agree_with_the_ground_truth_on_unambiguous_pairs() {
             }
         }
     }
-    // Measured: 924 of 934 (98.9 %); every miss involves a table, whose perceived centre
+    // Measured: 923 of 934 (98.8 %); every miss involves a table, whose perceived centre
     // is 10-15 cm off where its top is partly hidden.
     let rate = agree as f32 / total as f32;
+    if std::env::var("SPATIA_VERBOSE").is_ok() {
+        eprintln!("directions: {agree} of {total} agree");
+    }
     assert!(total > 300 && rate >= 0.985, "{agree} of {total}");
 }
 
