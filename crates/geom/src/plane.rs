@@ -217,7 +217,7 @@ impl crate::mesh::GridSurface {
     /// [`crate::SceneFrame::estimate`]).
     pub fn scene_frame(&self, cfg: &RansacConfig) -> (crate::SceneFrame, Vec<DetectedPlane>) {
         let planes = self.planes(cfg);
-        let (pts, _) = self.points.valid_points();
+        let pts: Vec<[f32; 3]> = self.points.as_slice().iter().filter(|p| p[2] > 0.0).copied().collect();
         (crate::SceneFrame::estimate(&pts, &planes), planes)
     }
 }

@@ -266,9 +266,7 @@ impl Scene {
     pub fn build(frame: &RgbdFrame, masks: Option<&UserMasks>, cfg: &SceneConfig) -> Result<Self> {
         let (w, h) = (frame.width(), frame.height());
         let surface = GridSurface::from_frame(frame, &cfg.mesh);
-        let planes = surface.planes(&cfg.ransac);
-        let (pts, _) = surface.points.valid_points();
-        let sframe = SceneFrame::estimate(&pts, &planes);
+        let (sframe, planes) = surface.scene_frame(&cfg.ransac);
         let seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg);
 
         // Object pixel lists, from the segmentation or the user's masks.
@@ -318,13 +316,10 @@ impl Scene {
             let Some(f) = fit(&points, &normals, None, sigma) else { continue };
             let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
             let rgb = representative(&mut colours.clone());
-            let visible = spatia_geom::Obb::gravity_aligned(&points).map(|b| b.extents()).unwrap_or_else(Vec3::zeros);
+            // A fit implies points, so the box of the visible points exists.
+            let Some(b) = spatia_geom::Obb::gravity_aligned(&points) else { continue };
+            let visible = b.extents();
             let (fit_obj, shape) = if is_table {
-                let b = spatia_geom::Obb::gravity_aligned(&points).unwrap_or(spatia_geom::Obb {
-                    centre: f.centre,
-                    axes: [Vec3::x(), Vec3::y(), Vec3::z()],
-                    half: f.size / 2.0,
-                });
                 let top = b.centre.z + b.half.z;
                 let fb = Fit {
                     class: ShapeClass::Other,

@@ -44,19 +44,18 @@ impl Stats {
 
 pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stats {
     let mut st = Stats::default();
-    let mut tot = (0usize, 0.0f32, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     {
         for seed in seeds {
             let c = case(seed, noise);
             let m = matches(&c, 150);
             let visible = m.len();
             let count_ok = c.scene.objects.len() == visible;
-            tot.0 += 1;
-            tot.9 += count_ok as usize;
+            st.scenes += 1;
+            st.count_exact += count_ok as usize;
             for (ti, pi, iou) in &m {
                 let t = &c.truth.objects[*ti];
-                tot.1 += iou;
-                tot.2 += 1;
+                st.iou_sum += iou;
+                st.objects += 1;
                 let Some(pi) = pi else {
                     if verbose {
                         eprintln!("seed {seed} noise {noise}: missed {}", t.name);
@@ -84,11 +83,11 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
                     m.iter().find(|(tj, _, _)| c.truth.objects[*tj].id == id).and_then(|(_, pj, _)| pj.map(|pj| c.scene.objects[pj].id))
                 });
                 let on_ok = p.on == want_on;
-                tot.3 += sh as usize;
-                tot.4 += co as usize;
-                tot.5 += (size_ok && centre_ok) as usize;
-                tot.6 += on_ok as usize;
-                tot.7 += 1;
+                st.shape_ok += sh as usize;
+                st.colour_ok += co as usize;
+                st.size_ok += (size_ok && centre_ok) as usize;
+                st.support_ok += on_ok as usize;
+                st.matched += 1;
                 if verbose && (!(sh && co && size_ok && centre_ok && on_ok) || *iou < 0.9) {
                     eprintln!(
                         "seed {seed} noise {noise}: {} -> {} iou {iou:.2} shape {:?}{} colour {:?}{} size {:?} vs {:?} centre err {centre_err:.3} on {:?} want {:?}",
@@ -115,15 +114,6 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
             }
         }
     }
-    st.scenes = tot.0;
-    st.count_exact = tot.9;
-    st.iou_sum = tot.1;
-    st.objects = tot.2;
-    st.shape_ok = tot.3;
-    st.colour_ok = tot.4;
-    st.size_ok = tot.5;
-    st.support_ok = tot.6;
-    st.matched = tot.7;
     eprintln!(
         "noise {noise}: scenes {} count exact {}, mean IoU {:.3}, shape {:.3}, colour {:.3}, size+centre {:.3}, support {:.3}",
         st.scenes,
