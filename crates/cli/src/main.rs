@@ -32,5 +32,8 @@ fn run() -> anyhow::Result<ExitCode> {
         args::Command::Mesh(a) => commands::mesh::run(a),
         args::Command::Synth(a) => commands::synth::run(a),
         args::Command::Scene(a) => commands::scene::run(a),
+        args::Command::Ask(a) => commands::ask::run(a),
+        args::Command::Repl(a) => commands::repl::run(a),
+        args::Command::Batch(a) => commands::batch::run(a),
     }
 }

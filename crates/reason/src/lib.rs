@@ -37,7 +37,7 @@ pub use lexicon::{BUILTIN as BUILTIN_LEXICON, Dimension, Lexicon, within_one_edi
 pub use query::{Measure, NounPhrase, ParseError, Query, normalise, noun_phrase, parse};
 pub use relations::{
     ABOVE_GAP, ABOVE_OVERLAP, BETWEEN_INSIDE, BETWEEN_OVERLAP, CONTACT_GAP, DIRECTION_EPS, Distance, NEAR_FACTOR, NEAR_MIN, ON_OVERLAP,
-    Relation, TIE_MARGIN, Verdict, between, distance, rank_by_distance, relate, surface_points,
+    Relation, TIE_MARGIN, Verdict, between, distance, rank_by_distance, relate, shape_surface, surface_points,
 };
 pub use resolve::{ResolveError, resolve};
 pub use tokens::{FPS_CANDIDATES_PER_TOKEN, Token, attention_bias, farthest_points, tokens};

@@ -109,10 +109,16 @@ fn centre(o: &Object) -> Vec3 {
 /// Points on the completed shape's surface when the object has a fitted shape, else its
 /// visible points: distances then reach the unseen back of things.
 pub fn surface_points(o: &Object) -> Vec<[f32; 3]> {
-    let c = centre(o);
-    let [w, d, h] = o.size;
+    shape_surface(o.shape, o.centre, o.size, o.yaw_deg, &o.points)
+}
+
+/// Points on the surface of a completed shape (`centre`, `size` = width, depth, height,
+/// `yaw_deg` of the width axis, scene frame); `Other` has no model, so its `points` stand for it.
+pub fn shape_surface(shape: ShapeClass, centre: [f32; 3], size: [f32; 3], yaw_deg: f32, points: &[[f32; 3]]) -> Vec<[f32; 3]> {
+    let c = v3(centre);
+    let [w, d, h] = size;
     let mut out = Vec::new();
-    match o.shape {
+    match shape {
         ShapeClass::Sphere => {
             let r = w / 2.0;
             let n = 600;
@@ -139,7 +145,7 @@ pub fn surface_points(o: &Object) -> Vec<[f32; 3]> {
             }
         }
         ShapeClass::Box | ShapeClass::Cube => {
-            let (s, co) = o.yaw_deg.to_radians().sin_cos();
+            let (s, co) = yaw_deg.to_radians().sin_cos();
             let (u, v) = (Vec3::new(co, s, 0.0), Vec3::new(-s, co, 0.0));
             let n = 12;
             for i in 0..=n {
@@ -157,7 +163,7 @@ pub fn surface_points(o: &Object) -> Vec<[f32; 3]> {
                 }
             }
         }
-        ShapeClass::Other => out = o.points.clone(),
+        ShapeClass::Other => out = points.to_vec(),
     }
     out
 }

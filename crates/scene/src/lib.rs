@@ -52,7 +52,7 @@ pub use config::SceneConfig;
 pub use json::{FrameJson, ObjectJson, PartJson, SceneJson, SurfaceJson};
 pub use parts::Part;
 pub use segment::{inside, polygon_area};
-pub use shape::{CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, fit, fit_circle, fit_sphere};
+pub use shape::{CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, fit, fit_box, fit_circle, fit_sphere};
 
 /// What can go wrong while building a scene.
 #[derive(Debug, thiserror::Error)]

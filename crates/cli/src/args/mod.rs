@@ -22,6 +22,108 @@ pub enum Command {
     Synth(SynthArgs),
     /// Find the floor, walls, objects and their parts, and what rests on what.
     Scene(SceneArgs),
+    /// Answer one question about a scene.
+    Ask(AskArgs),
+    /// Ask questions about a scene interactively (or one a line from a pipe).
+    Repl(ReplArgs),
+    /// Answer JSON Lines of questions ({"id","scene","question"}) into JSON Lines of answers.
+    Batch(BatchArgs),
+}
+
+/// Allocation strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    /// Budget in proportion to relevance squared.
+    R2,
+    /// Budget in proportion to relevance.
+    R1,
+    /// The same budget for every node.
+    Uniform,
+}
+
+impl From<StrategyArg> for spatia::Strategy {
+    fn from(s: StrategyArg) -> Self {
+        match s {
+            StrategyArg::R2 => spatia::Strategy::R2,
+            StrategyArg::R1 => spatia::Strategy::R1,
+            StrategyArg::Uniform => spatia::Strategy::Uniform,
+        }
+    }
+}
+
+/// How answers are made.
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    /// Tokens the decoder sees per question.
+    #[arg(long, value_name = "N", default_value_t = spatia::decode::DEFAULT_BUDGET)]
+    pub budget: usize,
+    /// How the budget follows relevance.
+    #[arg(long, value_enum, default_value_t = StrategyArg::R2)]
+    pub strategy: StrategyArg,
+    /// A phrase lexicon replacing the built-in one (prompts/lexicon.tsv format).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+}
+
+/// `spatia ask`.
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The question.
+    pub question: String,
+    /// Print the whole answer as JSON (text, value, referents, evidence, confidence, allocation).
+    #[arg(long)]
+    pub json: bool,
+    /// Print the evidence and confidence under the answer.
+    #[arg(long)]
+    pub evidence: bool,
+    /// Answer settings.
+    #[command(flatten)]
+    pub agent: AgentArgs,
+}
+
+/// `spatia repl`.
+#[derive(Debug, Args)]
+pub struct ReplArgs {
+    /// The input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// History file (default: $XDG_STATE_HOME/spatia/history or ~/.local/state/spatia/history).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Print each answer as a JSON line.
+    #[arg(long)]
+    pub json: bool,
+    /// Answer settings.
+    #[command(flatten)]
+    pub agent: AgentArgs,
+}
+
+/// `spatia batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Questions, one JSON object a line: {"id","scene","question"} (scene relative to this file's folder).
+    pub input: PathBuf,
+    /// Answers, one line per input line, in input order; an existing file is resumed.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Let scene paths point outside the input file's folder.
+    #[arg(long)]
+    pub allow_outside: bool,
+    /// Start over instead of resuming an existing output file.
+    #[arg(long)]
+    pub restart: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Answer settings.
+    #[command(flatten)]
+    pub agent: AgentArgs,
 }
 
 /// `spatia scene`.

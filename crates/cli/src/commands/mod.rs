@@ -1,6 +1,9 @@
 //! One module a subcommand.
 
+pub mod ask;
+pub mod batch;
 pub mod mesh;
+pub mod repl;
 pub mod scene;
 pub mod show;
 pub mod synth;
@@ -39,4 +42,44 @@ pub fn load_frame_and_masks(input: &InputArgs) -> anyhow::Result<(RgbdFrame, Opt
     let frame =
         RgbdFrame::from_files(path, depth, input.camera.as_deref(), &opts).with_context(|| format!("reading {}", path.display()))?;
     Ok((frame, None))
+}
+
+/// The agent the answering commands use; `input` sets the image limits.
+pub fn agent(a: &crate::args::AgentArgs, input: Option<&InputArgs>) -> anyhow::Result<spatia::Agent> {
+    let mut cfg = spatia::Config { budget: a.budget, strategy: a.strategy.into(), lexicon: a.lexicon.clone(), ..Default::default() };
+    if let Some(i) = input {
+        cfg.max_pixels = i.max_pixels;
+        cfg.depth_scale = i.depth_scale;
+    }
+    Ok(spatia::Agent::builder().config(cfg).build()?)
+}
+
+/// What the input arguments point at, checked the way [`load_frame`] checks them.
+pub fn observation(input: &InputArgs) -> anyhow::Result<spatia::Observation> {
+    let path = &input.path;
+    if path.is_dir() {
+        if input.depth.is_some() || input.camera.is_some() {
+            bail!("{}: --depth and --camera apply to a photo, not a scene directory", path.display());
+        }
+        return Ok(spatia::Observation::Dir(path.clone()));
+    }
+    if !path.exists() {
+        bail!("{}: no such file or directory", path.display());
+    }
+    let Some(depth) = &input.depth else {
+        bail!(
+            "{}: a photo needs a depth map (--depth FILE.png|FILE.npy); estimating depth from the photo alone needs a depth model, which is not installed",
+            path.display()
+        );
+    };
+    Ok(spatia::Observation::Files { rgb: path.clone(), depth: depth.clone(), camera: input.camera.clone() })
+}
+
+/// Builds the agent and perceives the input.
+pub fn agent_and_scene(input: &InputArgs, a: &crate::args::AgentArgs) -> anyhow::Result<(spatia::Agent, std::sync::Arc<spatia::Scene>)> {
+    let agent = agent(a, Some(input))?;
+    let obs = observation(input)?;
+    let what = obs.describe();
+    let scene = agent.perceive(obs).with_context(|| format!("reading scene {what}"))?;
+    Ok((agent, scene))
 }

@@ -65,3 +65,18 @@ fn text(img: &mut RgbImage, x: usize, y: usize, s: &str, colour: [u8; 3]) {
         }
     }
 }
+
+/// Tints each object's pixels by its relevance to the last question (red = 1, none = 0),
+/// over the outlined photo: where the token budget went.
+pub fn heat(img: &mut RgbImage, scene: &Scene, relevance: &std::collections::BTreeMap<u16, f32>) {
+    let w = scene.width;
+    for (i, &id) in scene.object_map.iter().enumerate() {
+        let Some(&r) = relevance.get(&id) else { continue };
+        let (x, y) = ((i % w) as u32, (i / w) as u32);
+        let p = img.get_pixel(x, y).0;
+        let r = r.clamp(0.0, 1.0);
+        let hot = [255.0, 40.0 + 180.0 * (1.0 - r), 0.0];
+        let a = 0.25 + 0.5 * r;
+        img.put_pixel(x, y, Rgb([0, 1, 2].map(|k| (p[k] as f32 * (1.0 - a) + hot[k] * a) as u8)));
+    }
+}

@@ -1,0 +1,128 @@
+//! spatia-decode: from a query, the scene and its 3-D tokens to an [`Answer`] — short text,
+//! a typed value, the objects it is about, the evidence (measurements, relation margins,
+//! fits, sources) and a confidence.
+//!
+//! [`Grounded`] is the default decoder: it needs no weights, executes the query, and
+//! measures lengths from the tokens each object was given, so that the allocation decides
+//! how fine a measurement can be. [`answer`] runs the whole path: the query's phrases are
+//! resolved ([`plan`]), the budget is allocated by relevance, the tokens are cut, and the
+//! decoder answers.
+//!
+//! ```
+//! use spatia_decode::{Grounded, Options, Value, answer};
+//! use spatia_reason::{Lexicon, parse};
+//! use spatia_scene::{Scene, SceneConfig};
+//!
+//! let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tabletop");
+//! let scene = Scene::from_dir(&dir, &Default::default(), &SceneConfig::default())?;
+//! let q = "How many things are on the table?";
+//! let a = answer(&Grounded, q, &parse(q, &Lexicon::default())?, &scene, &[], &Options::default())?;
+//! assert_eq!(a.value, Value::Count(2));
+//! println!("{}", a.text); // "Two: the yellow box and the pink cylinder."
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Confidence starts at 1 and falls when a relation's margin is within a scale of its
+//! threshold (0.5 at the threshold), when a size or position word had to pick one of
+//! several objects, when the object is mostly hidden, near ties, and for metric answers
+//! when depth came from a model or the intrinsics were assumed.
+#![warn(missing_docs)]
+
+mod answer;
+mod grounded;
+mod measure;
+mod plan;
+mod words;
+
+pub use answer::{Answer, Evidence, EvidenceKind, Value};
+pub use grounded::Grounded;
+pub use measure::{MIN_FIT_TOKENS, Measured, by_object, measure};
+pub use plan::{Plan, camera_distance, camera_position, plan};
+use spatia_reason::{Allocation, ParseError, Query, ResolveError, Strategy, Token, allocate, tokens};
+use spatia_scene::Scene;
+
+/// Why there is no answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The question could not be read.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// A phrase names no object, or several.
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    /// The question has no answer in this scene.
+    #[error("{0}")]
+    NoAnswer(String),
+    /// The decoder failed (a model error).
+    #[error("decoder: {0}")]
+    Decoder(String),
+}
+
+impl Error {
+    /// A short stable name for records: parse, not_found, ambiguous, no_antecedent,
+    /// no_answer, decoder.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Parse(_) => "parse",
+            Error::Resolve(ResolveError::NotFound { .. }) => "not_found",
+            Error::Resolve(ResolveError::Ambiguous { .. }) => "ambiguous",
+            Error::Resolve(ResolveError::NoAntecedent(_)) => "no_antecedent",
+            Error::NoAnswer(_) => "no_answer",
+            Error::Decoder(_) => "decoder",
+        }
+    }
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What a decoder answers from.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The question as asked.
+    pub question: &'a str,
+    /// The resolved query.
+    pub plan: &'a Plan,
+    /// The scene.
+    pub scene: &'a Scene,
+    /// Where the budget went.
+    pub allocation: &'a Allocation,
+    /// The 3-D tokens.
+    pub tokens: &'a [Token],
+}
+
+/// Turns a resolved query, the scene and its tokens into an answer.
+pub trait Decoder: Send + Sync {
+    /// Short name ("grounded").
+    fn name(&self) -> &str;
+    /// The answer.
+    fn answer(&self, input: &Input<'_>) -> Result<Answer>;
+}
+
+/// Budget and allocation rule.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Options {
+    /// Tokens the decoder sees.
+    pub budget: usize,
+    /// How the budget follows relevance.
+    pub strategy: Strategy,
+}
+
+/// The default budget of DESIGN.md.
+pub const DEFAULT_BUDGET: usize = 2048;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { budget: DEFAULT_BUDGET, strategy: Strategy::R2 }
+    }
+}
+
+/// The whole path for one question: resolve, allocate, cut tokens, decode. `previous`
+/// holds the last answer's referents (for "it").
+pub fn answer(decoder: &dyn Decoder, question: &str, query: &Query, scene: &Scene, previous: &[u16], opts: &Options) -> Result<Answer> {
+    let plan = plan(query, scene, previous)?;
+    let allocation = allocate(scene, &plan.focus, opts.budget, opts.strategy);
+    let tokens = tokens(scene, &allocation);
+    decoder.answer(&Input { question, plan: &plan, scene, allocation: &allocation, tokens: &tokens })
+}
