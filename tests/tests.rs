@@ -3,6 +3,7 @@
 
 mod util;
 
+mod answer;
 mod mesh;
 mod scene;
 mod synth;

@@ -78,6 +78,20 @@ pub fn names(scene: &Scene) -> Vec<String> {
     };
     let objs = &scene.objects;
     let mut out: Vec<String> = objs.iter().map(base).collect();
+    // Attributes before positions: two tables of different colours are "white table" and
+    // "black table" (the rule spatia-scene names its objects by).
+    let mut groups: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (i, n) in out.iter().enumerate() {
+        groups.entry(n.clone()).or_default().push(i);
+    }
+    for g in groups.into_values().filter(|g| g.len() > 1) {
+        let colours: std::collections::BTreeSet<&str> = g.iter().map(|&i| objs[i].colour.name()).collect();
+        if colours.len() == g.len() && objs[g[0]].shape == ShapeKind::Table {
+            for &i in &g {
+                out[i] = format!("{} {}", objs[i].colour.name(), out[i]);
+            }
+        }
+    }
     let volumes: Vec<f32> = objs.iter().map(|o| o.size.iter().product()).collect();
     let xs: Vec<f32> = objs.iter().map(|o| scene.camera.world_to_camera(o.centre)[0]).collect();
     spatia_geom::disambiguate(&mut out, &volumes, &xs);
