@@ -51,6 +51,7 @@ fn truth_object(t: &TruthObject, cam: &CameraPose) -> Object {
         colours: Vec::new(),
         parts: Vec::new(),
         noise: 0.0,
+        footprint: Vec::new(),
     }
 }
 

@@ -40,7 +40,9 @@ pub use relations::{
     Relation, TIE_MARGIN, Verdict, between, distance, rank_by_distance, relate, shape_surface, surface_points,
 };
 pub use resolve::{ResolveError, resolve};
-pub use tokens::{FPS_CANDIDATES_PER_TOKEN, Token, attention_bias, farthest_points, tokens};
+pub use tokens::{
+    ASSIGN_POINTS_PER_TOKEN, FPS_CANDIDATES_PER_TOKEN, FPS_MAX_TOKENS, Token, attention_bias, farthest_points, grid_seeds, tokens,
+};
 pub use tree::{
     ANCHOR_RELEVANCE, Allocation, FALLOFF_FLOOR, FALLOFF_M, Focus, Level, NodeId, NodeShare, R_MIN, TARGET_RELEVANCE, allocate,
     pixel_weights, relevance,

@@ -93,6 +93,87 @@ pub fn attention_bias(tokens: &[Token], tau: f32) -> Vec<f32> {
     out
 }
 
+/// Points assigned per token at most; larger leaves are thinned evenly before assignment.
+pub const ASSIGN_POINTS_PER_TOKEN: usize = 24;
+
+/// Above this many tokens in one leaf, seeds come from a voxel grid ([`grid_seeds`])
+/// instead of farthest-point sampling, whose cost grows with the square of the tokens.
+pub const FPS_MAX_TOKENS: usize = 64;
+
+/// `k` well-spread seeds in linear time: one point per occupied cell of a voxel grid whose
+/// cell size is solved for about `k` occupied cells (points on surfaces: cells grow as
+/// 1/size^2), the most populous cells first; cells with many points give a second seed
+/// (their point farthest from the first) until there are `k`. Deterministic.
+pub fn grid_seeds(points: &[[f32; 3]], k: usize) -> Vec<usize> {
+    let n = points.len();
+    if k >= n {
+        return (0..n).collect();
+    }
+    let (mut lo, mut hi) = (Vec3::repeat(f32::MAX), Vec3::repeat(f32::MIN));
+    for p in points {
+        lo = lo.inf(&v3(*p));
+        hi = hi.sup(&v3(*p));
+    }
+    let e = hi - lo;
+    let area = (e.x * e.y + e.y * e.z + e.x * e.z).max(1e-8);
+    let mut size = (area / k as f32).sqrt().max(1e-4);
+    let cells = |size: f32| -> Vec<(u64, usize)> {
+        let mut keys: Vec<(u64, usize)> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let c = |k: usize| (((p[k] - lo[k]) / size) as u64).min(0x1f_ffff);
+                ((c(0) << 42) | (c(1) << 21) | c(2), i)
+            })
+            .collect();
+        keys.sort_unstable();
+        keys
+    };
+    let count = |keys: &[(u64, usize)]| 1 + keys.windows(2).filter(|w| w[0].0 != w[1].0).count();
+    let mut keys = cells(size);
+    for _ in 0..6 {
+        let c = count(&keys) as f32;
+        if (c - k as f32).abs() <= 0.1 * k as f32 && c >= k as f32 {
+            break;
+        }
+        // Aim a little above k: surplus cells are dropped, the least populous first.
+        size *= (c / (1.05 * k as f32)).sqrt().clamp(0.5, 2.0);
+        keys = cells(size);
+    }
+    // Cells as runs of the sorted keys: (population, first index in keys, run end).
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    let mut start = 0;
+    for i in 1..=keys.len() {
+        if i == keys.len() || keys[i].0 != keys[start].0 {
+            runs.push((i - start, start, i));
+            start = i;
+        }
+    }
+    runs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut seeds: Vec<usize> = Vec::with_capacity(k);
+    for r in runs.iter().take(k) {
+        // The member nearest the cell's centroid stands for it.
+        let members = &keys[r.1..r.2];
+        let c = members.iter().fold(Vec3::zeros(), |a, (_, i)| a + v3(points[*i])) / members.len() as f32;
+        let best = members.iter().min_by(|a, b| (v3(points[a.1]) - c).norm_squared().total_cmp(&(v3(points[b.1]) - c).norm_squared()));
+        seeds.extend(best.map(|m| m.1));
+    }
+    let mut r = 0;
+    while seeds.len() < k && r < runs.len() {
+        let members = &keys[runs[r].1..runs[r].2];
+        let first = v3(points[seeds[r]]);
+        if let Some(far) =
+            members.iter().max_by(|a, b| (v3(points[a.1]) - first).norm_squared().total_cmp(&(v3(points[b.1]) - first).norm_squared()))
+        {
+            if far.1 != seeds[r] {
+                seeds.push(far.1);
+            }
+        }
+        r += 1;
+    }
+    seeds
+}
+
 /// Most candidates farthest-point sampling looks at per token: larger leaves are thinned
 /// evenly first (the samples' clusters still take every point).
 pub const FPS_CANDIDATES_PER_TOKEN: usize = 4;
@@ -124,7 +205,8 @@ pub fn tokens(scene: &Scene, alloc: &Allocation) -> Vec<Token> {
             let step = (pts.len() / (n * FPS_CANDIDATES_PER_TOKEN).max(1)).max(1);
             let cand: Vec<usize> = (0..pts.len()).step_by(step).collect();
             let cand_pts: Vec<[f32; 3]> = cand.iter().map(|&i| pts[i]).collect();
-            let seeds: Vec<usize> = farthest_points(&cand_pts, n).into_iter().map(|s| cand[s]).collect();
+            let picked = if n <= FPS_MAX_TOKENS { farthest_points(&cand_pts, n) } else { grid_seeds(&cand_pts, n) };
+            let seeds: Vec<usize> = picked.into_iter().map(|s| cand[s]).collect();
             let key = id.to_string();
             if seeds.len() == 1 {
                 out.push(summarise(&key, &pts, &cols));
@@ -132,13 +214,26 @@ pub fn tokens(scene: &Scene, alloc: &Allocation) -> Vec<Token> {
             }
             let Ok(index) = VertexIndex::new(seeds.iter().map(|&s| pts[s]).collect()) else { continue };
             let mut members: Vec<Vec<usize>> = vec![Vec::new(); seeds.len()];
-            for (i, p) in pts.iter().enumerate() {
+            // A token's summary needs a few dozen of its points, not thousands: big leaves are
+            // thinned evenly (every seed is kept), and counts scaled back.
+            let astep = (pts.len() / (n * ASSIGN_POINTS_PER_TOKEN).max(1)).max(1);
+            for (i, p) in pts.iter().enumerate().step_by(astep) {
                 members[index.nearest(p).index as usize].push(i);
             }
-            for m in members.iter().filter(|m| !m.is_empty()) {
+            for (k, &sd) in seeds.iter().enumerate() {
+                if members[k].is_empty() {
+                    members[k].push(sd);
+                }
+            }
+            members.retain(|m| !m.is_empty());
+            // Counts scaled back to the whole leaf, exactly (largest remainder).
+            let counts = crate::allocation::split(pts.len(), &members.iter().map(|m| m.len() as f64).collect::<Vec<_>>());
+            for (m, count) in members.iter().zip(counts) {
                 let mp: Vec<[f32; 3]> = m.iter().map(|&i| pts[i]).collect();
                 let mc: Vec<[u8; 3]> = m.iter().map(|&i| cols[i]).collect();
-                out.push(summarise(&key, &mp, &mc));
+                let mut t = summarise(&key, &mp, &mc);
+                t.count = count;
+                out.push(t);
             }
         }
     }

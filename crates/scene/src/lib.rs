@@ -127,6 +127,9 @@ pub struct Object {
     pub parts: Vec<Part>,
     /// Expected depth noise at the object's range, metres.
     pub noise: f32,
+    /// Floor-plane convex hull of its visible points (scene x, y), for footprint overlaps;
+    /// empty means "compute from the points".
+    pub footprint: Vec<[f32; 2]>,
 }
 
 impl Object {
@@ -355,6 +358,7 @@ impl Scene {
                 colours,
                 parts,
                 noise: sigma,
+                footprint: Vec::new(),
             });
         }
         for (k, o) in objects.iter_mut().enumerate() {
@@ -382,6 +386,7 @@ impl Scene {
         for o in &mut objects {
             let c = sframe.to_camera(&v3(o.centre));
             o.centre_cam = [c.x, c.y, c.z];
+            o.footprint = floor_hull(o).iter().map(|p| [p.x, p.y]).collect();
         }
         names(&mut objects);
 
@@ -474,6 +479,9 @@ pub fn footprint_overlap(a: &Object, b: &Object) -> f32 {
 
 /// The floor-plane convex hull of (at most about 4000 of) an object's points.
 fn floor_hull(o: &Object) -> Vec<Vec2> {
+    if !o.footprint.is_empty() {
+        return o.footprint.iter().map(|p| Vec2::new(p[0], p[1])).collect();
+    }
     let step = (o.points.len() / 4000).max(1);
     spatia_geom::convex_hull(o.points.iter().step_by(step).map(|p| Vec2::new(p[0], p[1])).collect())
 }
