@@ -10,7 +10,7 @@ use spatia_reason::{Dimension, Measure, Query, Relation, TIE_MARGIN, Token, rank
 use spatia_scene::{DepthSource, Object, Scene, ShapeClass};
 
 use crate::answer::{Answer, Evidence, EvidenceKind, Value};
-use crate::measure::{Measured, by_object, from_point, gap, measure};
+use crate::measure::{Measured, from_point, gap, measure};
 use crate::plan::{Plan, camera_position};
 use crate::words::{barely, capital, count_word, list, margin_confidence, margin_scale, metres, relation, the};
 use crate::{Decoder, Error, Input, Result};
@@ -69,7 +69,6 @@ struct Exec<'a> {
     input: &'a Input<'a>,
     scene: &'a Scene,
     plan: &'a Plan,
-    tokens: BTreeMap<u16, Vec<&'a Token>>,
     measured: BTreeMap<u16, Measured>,
     evidence: Vec<Evidence>,
     confidence: f32,
@@ -84,7 +83,6 @@ impl<'a> Exec<'a> {
             input,
             scene: input.scene,
             plan: input.plan,
-            tokens: by_object(input.tokens),
             measured: BTreeMap::new(),
             evidence: input.plan.notes.clone(),
             confidence: input.plan.certainty,
@@ -118,7 +116,8 @@ impl<'a> Exec<'a> {
             return Ok(m.clone());
         }
         let o = self.obj(id)?;
-        let m = measure(o, self.tokens.get(&id).map_or(&[][..], Vec::as_slice));
+        let toks: Vec<&Token> = self.input.tokens.of(id).iter().collect();
+        let m = measure(o, &toks);
         self.metric = true;
         self.evidence.push(Evidence::note(EvidenceKind::Fit, format!("{}: {}", o.name, m.method), &[id]));
         // Mostly hidden objects are measured with less certainty.
@@ -640,7 +639,7 @@ impl<'a> Exec<'a> {
                 continue;
             }
             let key = spatia_reason::NodeId::Part(id, k).to_string();
-            let toks: Vec<&Token> = self.tokens.get(&id).map(|v| v.iter().copied().filter(|t| t.node == key).collect()).unwrap_or_default();
+            let toks: Vec<&Token> = self.input.tokens.of(id).iter().filter(|t| t.node == key).collect();
             if let Some(part) = o.parts.get(k) {
                 let (lo, hi) = toks.iter().fold(([f32::MAX; 3], [f32::MIN; 3]), |(mut lo, mut hi), t| {
                     for j in 0..3 {

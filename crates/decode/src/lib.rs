@@ -38,7 +38,7 @@ pub use answer::{Answer, Evidence, EvidenceKind, Value};
 pub use grounded::Grounded;
 pub use measure::{MIN_FIT_TOKENS, Measured, by_object, measure};
 pub use plan::{Plan, camera_distance, camera_position, plan};
-use spatia_reason::{Allocation, ParseError, Query, ResolveError, Strategy, Token, allocate, tokens};
+use spatia_reason::{Allocation, ParseError, Query, ResolveError, Strategy, Token, allocate};
 use spatia_scene::Scene;
 
 /// Why there is no answer.
@@ -77,6 +77,36 @@ impl Error {
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The 3-D tokens of an allocation, cut per object when first asked for: a decoder that
+/// measures two objects does not pay for cutting the other twenty.
+#[derive(Debug)]
+pub struct Tokens<'a> {
+    scene: &'a Scene,
+    allocation: &'a Allocation,
+    cells: Vec<std::sync::OnceLock<Vec<Token>>>,
+}
+
+impl<'a> Tokens<'a> {
+    /// The (not yet cut) tokens of `allocation` over `scene`.
+    pub fn new(scene: &'a Scene, allocation: &'a Allocation) -> Self {
+        Tokens { scene, allocation, cells: (0..scene.objects.len()).map(|_| std::sync::OnceLock::new()).collect() }
+    }
+
+    /// The tokens of object `id` (all its parts); empty for an unknown id.
+    pub fn of(&self, id: u16) -> &[Token] {
+        let k = (id as usize).wrapping_sub(1);
+        match (self.cells.get(k), self.scene.objects.get(k)) {
+            (Some(cell), Some(o)) => cell.get_or_init(|| spatia_reason::object_tokens(o, self.allocation)),
+            _ => &[],
+        }
+    }
+
+    /// Every token, scene order.
+    pub fn all(&self) -> Vec<&Token> {
+        self.scene.objects.iter().flat_map(|o| self.of(o.id)).collect()
+    }
+}
+
 /// What a decoder answers from.
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
@@ -89,7 +119,7 @@ pub struct Input<'a> {
     /// Where the budget went.
     pub allocation: &'a Allocation,
     /// The 3-D tokens.
-    pub tokens: &'a [Token],
+    pub tokens: &'a Tokens<'a>,
 }
 
 /// Turns a resolved query, the scene and its tokens into an answer.
@@ -123,6 +153,6 @@ impl Default for Options {
 pub fn answer(decoder: &dyn Decoder, question: &str, query: &Query, scene: &Scene, previous: &[u16], opts: &Options) -> Result<Answer> {
     let plan = plan(query, scene, previous)?;
     let allocation = allocate(scene, &plan.focus, opts.budget, opts.strategy);
-    let tokens = tokens(scene, &allocation);
+    let tokens = Tokens::new(scene, &allocation);
     decoder.answer(&Input { question, plan: &plan, scene, allocation: &allocation, tokens: &tokens })
 }

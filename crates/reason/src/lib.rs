@@ -41,7 +41,8 @@ pub use relations::{
 };
 pub use resolve::{ResolveError, resolve};
 pub use tokens::{
-    ASSIGN_POINTS_PER_TOKEN, FPS_CANDIDATES_PER_TOKEN, FPS_MAX_TOKENS, Token, attention_bias, farthest_points, grid_seeds, tokens,
+    ASSIGN_POINTS_PER_TOKEN, FPS_CANDIDATES_PER_TOKEN, FPS_MAX_TOKENS, Token, attention_bias, farthest_points, grid_seeds, object_tokens,
+    tokens,
 };
 pub use tree::{
     ANCHOR_RELEVANCE, Allocation, FALLOFF_FLOOR, FALLOFF_M, Focus, Level, NodeId, NodeShare, R_MIN, TARGET_RELEVANCE, allocate,

@@ -105,9 +105,35 @@ pub const FPS_MAX_TOKENS: usize = 64;
 /// 1/size^2), the most populous cells first; cells with many points give a second seed
 /// (their point farthest from the first) until there are `k`. Deterministic.
 pub fn grid_seeds(points: &[[f32; 3]], k: usize) -> Vec<usize> {
+    grid_cells(points, k).0
+}
+
+/// The voxel grid behind [`grid_seeds`]: cell keys (sorted) with the seed slot that stands
+/// for each, so that points can join their cell's seed without a tree search.
+struct Grid {
+    lo: Vec3,
+    size: f32,
+    cells: Vec<(u64, u32)>,
+}
+
+impl Grid {
+    fn key(lo: &Vec3, size: f32, p: &[f32; 3]) -> u64 {
+        let c = |k: usize| (((p[k] - lo[k]) / size).max(0.0) as u64).min(0x1f_ffff);
+        (c(0) << 42) | (c(1) << 21) | c(2)
+    }
+
+    /// The seed slot of `p`'s cell, if that cell has one.
+    fn slot(&self, p: &[f32; 3]) -> Option<usize> {
+        let key = Self::key(&self.lo, self.size, p);
+        self.cells.binary_search_by_key(&key, |c| c.0).ok().map(|i| self.cells[i].1 as usize)
+    }
+}
+
+/// Seeds, and the grid when every seed stands for exactly one cell.
+fn grid_cells(points: &[[f32; 3]], k: usize) -> (Vec<usize>, Option<Grid>) {
     let n = points.len();
     if k >= n {
-        return (0..n).collect();
+        return ((0..n).collect(), None);
     }
     let (mut lo, mut hi) = (Vec3::repeat(f32::MAX), Vec3::repeat(f32::MIN));
     for p in points {
@@ -118,26 +144,19 @@ pub fn grid_seeds(points: &[[f32; 3]], k: usize) -> Vec<usize> {
     let area = (e.x * e.y + e.y * e.z + e.x * e.z).max(1e-8);
     let mut size = (area / k as f32).sqrt().max(1e-4);
     let cells = |size: f32| -> Vec<(u64, usize)> {
-        let mut keys: Vec<(u64, usize)> = points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let c = |k: usize| (((p[k] - lo[k]) / size) as u64).min(0x1f_ffff);
-                ((c(0) << 42) | (c(1) << 21) | c(2), i)
-            })
-            .collect();
+        let mut keys: Vec<(u64, usize)> = points.iter().enumerate().map(|(i, p)| (Grid::key(&lo, size, p), i)).collect();
         keys.sort_unstable();
         keys
     };
     let count = |keys: &[(u64, usize)]| 1 + keys.windows(2).filter(|w| w[0].0 != w[1].0).count();
     let mut keys = cells(size);
-    for _ in 0..6 {
+    for _ in 0..8 {
         let c = count(&keys) as f32;
-        if (c - k as f32).abs() <= 0.1 * k as f32 && c >= k as f32 {
+        if c >= k as f32 && c <= 1.2 * k as f32 {
             break;
         }
         // Aim a little above k: surplus cells are dropped, the least populous first.
-        size *= (c / (1.05 * k as f32)).sqrt().clamp(0.5, 2.0);
+        size *= (c / (1.08 * k as f32)).sqrt().clamp(0.5, 2.0);
         keys = cells(size);
     }
     // Cells as runs of the sorted keys: (population, first index in keys, run end).
@@ -151,13 +170,23 @@ pub fn grid_seeds(points: &[[f32; 3]], k: usize) -> Vec<usize> {
     }
     runs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut seeds: Vec<usize> = Vec::with_capacity(k);
+    let mut grid = Grid { lo, size, cells: Vec::with_capacity(k) };
     for r in runs.iter().take(k) {
         // The member nearest the cell's centroid stands for it.
         let members = &keys[r.1..r.2];
         let c = members.iter().fold(Vec3::zeros(), |a, (_, i)| a + v3(points[*i])) / members.len() as f32;
-        let best = members.iter().min_by(|a, b| (v3(points[a.1]) - c).norm_squared().total_cmp(&(v3(points[b.1]) - c).norm_squared()));
-        seeds.extend(best.map(|m| m.1));
+        if let Some(best) =
+            members.iter().min_by(|a, b| (v3(points[a.1]) - c).norm_squared().total_cmp(&(v3(points[b.1]) - c).norm_squared()))
+        {
+            grid.cells.push((best.0, seeds.len() as u32));
+            seeds.push(best.1);
+        }
     }
+    grid.cells.sort_unstable();
+    if seeds.len() >= k {
+        return (seeds, Some(grid));
+    }
+    // Fewer cells than seeds wanted: populous cells give a second seed.
     let mut r = 0;
     while seeds.len() < k && r < runs.len() {
         let members = &keys[runs[r].1..runs[r].2];
@@ -171,7 +200,7 @@ pub fn grid_seeds(points: &[[f32; 3]], k: usize) -> Vec<usize> {
         }
         r += 1;
     }
-    seeds
+    (seeds, None)
 }
 
 /// Most candidates farthest-point sampling looks at per token: larger leaves are thinned
@@ -181,8 +210,14 @@ pub const FPS_CANDIDATES_PER_TOKEN: usize = 4;
 /// Cuts every leaf of the tree (each part; an object without parts) into its allocated
 /// number of tokens. A node with more tokens than points gets one token a point.
 pub fn tokens(scene: &Scene, alloc: &Allocation) -> Vec<Token> {
+    scene.objects.iter().flat_map(|o| object_tokens(o, alloc)).collect()
+}
+
+/// The tokens of one object's leaves (its parts, or the object itself), as [`tokens`] cuts
+/// them: a decoder that measures only some objects cuts only theirs.
+pub fn object_tokens(o: &spatia_scene::Object, alloc: &Allocation) -> Vec<Token> {
     let mut out = Vec::new();
-    for o in &scene.objects {
+    {
         let mut leaves: Vec<(NodeId, Vec<usize>)> = Vec::new();
         if o.parts.is_empty() {
             leaves.push((NodeId::Object(o.id), (0..o.points.len()).collect()));
@@ -205,7 +240,7 @@ pub fn tokens(scene: &Scene, alloc: &Allocation) -> Vec<Token> {
             let step = (pts.len() / (n * FPS_CANDIDATES_PER_TOKEN).max(1)).max(1);
             let cand: Vec<usize> = (0..pts.len()).step_by(step).collect();
             let cand_pts: Vec<[f32; 3]> = cand.iter().map(|&i| pts[i]).collect();
-            let picked = if n <= FPS_MAX_TOKENS { farthest_points(&cand_pts, n) } else { grid_seeds(&cand_pts, n) };
+            let (picked, grid) = if n <= FPS_MAX_TOKENS { (farthest_points(&cand_pts, n), None) } else { grid_cells(&cand_pts, n) };
             let seeds: Vec<usize> = picked.into_iter().map(|s| cand[s]).collect();
             let key = id.to_string();
             if seeds.len() == 1 {
@@ -218,7 +253,9 @@ pub fn tokens(scene: &Scene, alloc: &Allocation) -> Vec<Token> {
             // thinned evenly (every seed is kept), and counts scaled back.
             let astep = (pts.len() / (n * ASSIGN_POINTS_PER_TOKEN).max(1)).max(1);
             for (i, p) in pts.iter().enumerate().step_by(astep) {
-                members[index.nearest(p).index as usize].push(i);
+                // A point joins its voxel's seed; points of dropped voxels the nearest seed.
+                let slot = grid.as_ref().and_then(|g| g.slot(p)).unwrap_or_else(|| index.nearest(p).index as usize);
+                members[slot].push(i);
             }
             for (k, &sd) in seeds.iter().enumerate() {
                 if members[k].is_empty() {
