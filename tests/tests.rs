@@ -4,6 +4,7 @@
 mod util;
 
 mod answer;
+mod eval;
 mod mesh;
 mod scene;
 mod synth;

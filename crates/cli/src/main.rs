@@ -35,5 +35,6 @@ fn run() -> anyhow::Result<ExitCode> {
         args::Command::Ask(a) => commands::ask::run(a),
         args::Command::Repl(a) => commands::repl::run(a),
         args::Command::Batch(a) => commands::batch::run(a),
+        args::Command::Eval(a) => commands::eval::run(a),
     }
 }

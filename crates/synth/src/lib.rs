@@ -18,11 +18,13 @@
 #![warn(missing_docs)]
 
 mod palette;
+mod questions;
 mod render;
 mod scene;
 mod write;
 
 pub use palette::Colour;
+pub use questions::{BALANCE, CAMERA_BAND, DIRECTION_BAND, HEIGHT_RATIO, MIN_PIXELS, Question, balance, questions, tolerance};
 pub use render::{Noise, Render, render};
 pub use scene::{
     BoxPart, CLEARANCE, CameraPose, MAX_SIZE, MIN_SIZE, Object, Room, Scene, SceneParams, ShapeKind, TABLE_LEG, TABLE_LEG_INSET, TABLE_TOP,

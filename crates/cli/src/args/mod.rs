@@ -28,6 +28,33 @@ pub enum Command {
     Repl(ReplArgs),
     /// Answer JSON Lines of questions ({"id","scene","question"}) into JSON Lines of answers.
     Batch(BatchArgs),
+    /// Run a spatial-reasoning eval suite: accuracy per family, consistency, the allocation ablation.
+    Eval(EvalArgs),
+}
+
+/// `spatia eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A suite folder (scenes/, questions.jsonl, truth.jsonl).
+    pub suite: Option<PathBuf>,
+    /// A suite spec (eval/suites/*.json): generates the suite into eval/generated/NAME first.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Report folder (default: a new folder under eval/reports/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Skip the allocation ablation (budgets x strategies).
+    #[arg(long)]
+    pub no_ablation: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Answer settings.
+    #[command(flatten)]
+    pub agent: AgentArgs,
 }
 
 /// Allocation strategy.

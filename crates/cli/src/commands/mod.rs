@@ -2,6 +2,7 @@
 
 pub mod ask;
 pub mod batch;
+pub mod eval;
 pub mod mesh;
 pub mod repl;
 pub mod scene;
