@@ -250,3 +250,29 @@ fn batch_killed_and_restarted_loses_and_repeats_nothing() {
     assert_eq!(o.status.code(), Some(2));
     assert!(crate::util::stderr(&o).contains("--restart"));
 }
+
+#[test]
+fn unknown_words_are_matched_by_meaning_when_minilm_is_installed() {
+    // scripts/setup.sh installs all-MiniLM-L6-v2 into the hub cache (issue 7).
+    let list: Json = serde_json::from_str(ok(["models", "list", "--json"]).trim()).unwrap();
+    let minilm = list["models"].as_array().unwrap().iter().find(|m| m["name"] == "minilm").unwrap();
+    assert_eq!(minilm["installed"], true, "run scripts/setup.sh: {list}");
+    let a: Answer = serde_json::from_str(ok(["ask", &tabletop(), "How many globes are there?", "--json"]).trim()).unwrap();
+    assert_eq!(a.value.value, serde_json::json!(1), "{}", a.text);
+    assert!(
+        a.evidence.iter().any(|e| e["kind"] == "resolution" && e["text"].as_str().unwrap().contains("\"globes\" taken for \"sphere\"")),
+        "{:?}",
+        a.evidence
+    );
+    assert!(a.confidence < 0.9, "a matched word lowers the confidence");
+    let off: Answer =
+        serde_json::from_str(ok(["ask", &tabletop(), "How many globes are there?", "--json", "--phrase-matching", "off"]).trim()).unwrap();
+    assert_eq!(off.value.value, serde_json::json!(0));
+    // A relation phrase outside the lexicon.
+    let r: Answer =
+        serde_json::from_str(ok(["ask", &tabletop(), "Is the yellow box at the rear of the pink cylinder?", "--json"]).trim()).unwrap();
+    assert_eq!(r.value.value, serde_json::json!(true), "{}", r.text);
+    // A chair is not a table: unrelated words stay unknown.
+    assert_eq!(spatia(["ask", &tabletop(), "Is there a chair?"]).status.code(), Some(0));
+    assert!(stdout(&spatia(["ask", &tabletop(), "Is there a chair?"])).starts_with("No"));
+}

@@ -36,5 +36,6 @@ fn run() -> anyhow::Result<ExitCode> {
         args::Command::Repl(a) => commands::repl::run(a),
         args::Command::Batch(a) => commands::batch::run(a),
         args::Command::Eval(a) => commands::eval::run(a),
+        args::Command::Models(a) => commands::models::run(a),
     }
 }

@@ -91,7 +91,53 @@ pub enum Query {
     FollowUp { what: NounPhrase },
 }
 
+impl NounPhrase {
+    /// Calls `f` on the anchors nested in this phrase ("the thing on top of the blue box"),
+    /// innermost first, then on the phrase itself.
+    pub fn visit_mut(&mut self, f: &mut dyn FnMut(&mut NounPhrase)) {
+        if let Some(r) = self.rel.as_mut() {
+            r.1.visit_mut(f);
+        }
+        f(self);
+    }
+}
+
 impl Query {
+    /// Calls `f` on every noun phrase of the query, nested anchors included: how words the
+    /// lexicon does not know get rewritten.
+    pub fn visit_noun_phrases_mut(&mut self, f: &mut dyn FnMut(&mut NounPhrase)) {
+        match self {
+            Query::WhatRel { anchor, .. } => anchor.visit_mut(f),
+            Query::IsRel { subject, anchor, .. } => {
+                subject.visit_mut(f);
+                anchor.visit_mut(f);
+            }
+            Query::Count { what, rel } | Query::Exists { what, rel } | Query::Superlative { what, rel, .. } => {
+                what.visit_mut(f);
+                if let Some((_, a)) = rel {
+                    a.visit_mut(f);
+                }
+            }
+            Query::Distance { a, b, .. } | Query::Between { a, b } | Query::Compare { a, b, .. } => {
+                a.visit_mut(f);
+                b.visit_mut(f);
+            }
+            Query::Closest { anchor, among, .. } => {
+                anchor.visit_mut(f);
+                if let Some(a) = among {
+                    a.visit_mut(f);
+                }
+            }
+            Query::Size { what, .. }
+            | Query::Colour { what }
+            | Query::Shape { what }
+            | Query::Support { what }
+            | Query::Where { what }
+            | Query::Describe { what }
+            | Query::FollowUp { what } => what.visit_mut(f),
+        }
+    }
+
     /// The previous question with its subject replaced: how "what about the blue one?"
     /// continues "what colour is the box on the table?". A previous question without a
     /// subject to replace gives a description of the new one.

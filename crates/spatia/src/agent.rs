@@ -10,6 +10,7 @@ use spatia_reason::{Lexicon, Query, Strategy};
 use spatia_scene::{Scene, SceneConfig, UserMasks};
 
 use crate::cache::SceneCache;
+use crate::fallback::{Match, PhraseMatcher, has_unknown_noun, repair_nouns, repair_question};
 use crate::observation::Observation;
 use crate::{Error, Result};
 
@@ -31,6 +32,24 @@ pub struct Config {
     pub lexicon: Option<PathBuf>,
     /// Bytes of perceived scenes kept in memory (least recently used evicted first).
     pub cache_bytes: usize,
+    /// Match unknown words by meaning with all-MiniLM-L6-v2 when it is installed.
+    pub phrase_matching: PhraseMatching,
+    /// The MiniLM folder (model.safetensors, tokenizer.json, config.json); default: the
+    /// Hugging Face hub cache.
+    pub minilm: Option<PathBuf>,
+}
+
+/// Whether unknown words are matched by meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhraseMatching {
+    /// When the model is installed (a missing model is not an error).
+    #[default]
+    Auto,
+    /// Always: a missing model is an error.
+    On,
+    /// Never.
+    Off,
 }
 
 /// Default scene cache: 512 MiB (a 640x480 scene takes 2-4 MB).
@@ -46,6 +65,8 @@ impl Default for Config {
             depth_scale: None,
             lexicon: None,
             cache_bytes: DEFAULT_CACHE_BYTES,
+            phrase_matching: PhraseMatching::Auto,
+            minilm: None,
         }
     }
 }
@@ -110,7 +131,13 @@ impl AgentBuilder {
             Some(p) => Lexicon::from_path(p).map_err(Error::Config)?,
             None => Lexicon::default(),
         };
+        let matcher = std::sync::OnceLock::new();
+        if self.config.phrase_matching == PhraseMatching::On {
+            let files = spatia_models::resolve(spatia_models::MINILM, self.config.minilm.as_deref())?;
+            let _ = matcher.set(Some(Arc::new(PhraseMatcher::new(spatia_models::Embedder::load(&files)?))));
+        }
         Ok(Agent {
+            matcher,
             cache: Mutex::new(SceneCache::new(self.config.cache_bytes)),
             config: self.config,
             decoder: self.decoder.unwrap_or_else(|| Arc::new(Grounded)),
@@ -121,6 +148,7 @@ impl AgentBuilder {
 
 /// Perceives scenes and answers questions about them. Shareable across threads.
 pub struct Agent {
+    matcher: std::sync::OnceLock<Option<Arc<PhraseMatcher>>>,
     config: Config,
     decoder: Arc<dyn Decoder>,
     lexicon: Lexicon,
@@ -192,27 +220,76 @@ impl Agent {
         CacheStats { scenes: c.len(), bytes: c.bytes(), evictions: c.evictions() }
     }
 
+    /// The phrase matcher, loaded on first use when configured and installed.
+    pub fn phrase_matcher(&self) -> Option<&PhraseMatcher> {
+        self.matcher
+            .get_or_init(|| {
+                if self.config.phrase_matching == PhraseMatching::Off {
+                    return None;
+                }
+                let files = spatia_models::resolve(spatia_models::MINILM, self.config.minilm.as_deref()).ok()?;
+                spatia_models::Embedder::load(&files).ok().map(|e| Arc::new(PhraseMatcher::new(e)))
+            })
+            .as_deref()
+    }
+
     /// Reads a question into a query.
     pub fn parse(&self, question: &str) -> Result<Query> {
-        Ok(spatia_reason::parse(question, &self.lexicon).map_err(spatia_decode::Error::from)?)
+        Ok(self.understand(question)?.0)
+    }
+
+    /// Reads a question; an unknown relation phrase is matched by meaning when it can be.
+    fn understand(&self, question: &str) -> Result<(Query, Vec<Match>)> {
+        match spatia_reason::parse(question, &self.lexicon) {
+            Ok(q) => Ok((q, Vec::new())),
+            Err(e) => match self.phrase_matcher().and_then(|m| repair_question(question, &self.lexicon, m)) {
+                Some((q, m)) => Ok((q, vec![m])),
+                None => Err(spatia_decode::Error::from(e).into()),
+            },
+        }
     }
 
     /// Answers one question about a scene, with no conversation before it.
     pub fn ask(&self, scene: &Scene, question: &str) -> Result<Answer> {
-        let q = self.parse(question)?;
-        self.answer(scene, question, &q, &[])
+        let (q, matches) = self.understand(question)?;
+        let mut a = self.answer(scene, question, &q, &[])?;
+        note_matches(&mut a, &matches);
+        Ok(a)
     }
 
-    /// Answers a parsed query; `previous` are the referents "it" stands for.
+    /// Answers a parsed query; `previous` are the referents "it" stands for. A noun that
+    /// names nothing in the scene is first matched by meaning to the scene's words (when
+    /// the phrase matcher is on and the match is close enough).
     pub fn answer(&self, scene: &Scene, question: &str, query: &Query, previous: &[u16]) -> Result<Answer> {
         let opts = Options { budget: self.config.budget, strategy: self.config.strategy };
-        Ok(spatia_decode::answer(self.decoder.as_ref(), question, query, scene, previous, &opts)?)
+        let mut q = query.clone();
+        let matches = if has_unknown_noun(query, scene) {
+            self.phrase_matcher().map(|m| repair_nouns(&mut q, scene, previous, m)).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let mut a = spatia_decode::answer(self.decoder.as_ref(), question, &q, scene, previous, &opts)?;
+        note_matches(&mut a, &matches);
+        Ok(a)
     }
 
     /// A conversation about one scene: follow-ups ("what about the blue one?") and
     /// pronouns ("is it left of the box?") refer to the previous turn.
     pub fn conversation(&self, scene: Arc<Scene>) -> Conversation<'_> {
         Conversation { agent: self, scene, last: None }
+    }
+}
+
+/// Puts word matches into an answer's evidence; each lowers the confidence with its similarity.
+fn note_matches(a: &mut Answer, matches: &[Match]) {
+    for m in matches {
+        a.evidence.push(spatia_decode::Evidence::number(
+            spatia_decode::EvidenceKind::Resolution,
+            format!("\"{}\" taken for \"{}\" (MiniLM cosine similarity)", m.from, m.to),
+            m.similarity,
+            &[],
+        ));
+        a.confidence *= m.similarity.clamp(0.5, 1.0);
     }
 }
 
@@ -237,12 +314,13 @@ impl Conversation<'_> {
 
     /// Answers the next question. A failed question leaves the conversation as it was.
     pub fn ask(&mut self, question: &str) -> Result<Answer> {
-        let mut q = self.agent.parse(question)?;
+        let (mut q, matches) = self.agent.understand(question)?;
         if let (Query::FollowUp { what }, Some((prev, _))) = (&q, &self.last) {
             q = prev.with_subject(what.clone());
         }
         let previous = self.last.as_ref().map(|(_, a)| a.referents.clone()).unwrap_or_default();
-        let a = self.agent.answer(&self.scene, question, &q, &previous)?;
+        let mut a = self.agent.answer(&self.scene, question, &q, &previous)?;
+        note_matches(&mut a, &matches);
         self.last = Some((q, a.clone()));
         Ok(a)
     }

@@ -28,15 +28,18 @@
 
 mod agent;
 mod cache;
+mod fallback;
 mod observation;
 
-pub use agent::{Agent, AgentBuilder, CacheStats, Config, Conversation, DEFAULT_CACHE_BYTES};
+pub use agent::{Agent, AgentBuilder, CacheStats, Config, Conversation, DEFAULT_CACHE_BYTES, PhraseMatching};
 pub use cache::{SceneCache, scene_bytes};
+pub use fallback::{Match, NOUN_THRESHOLD, PhraseMatcher, RELATION_THRESHOLD, repair_nouns, repair_question};
 pub use observation::Observation;
 pub use spatia_decode as decode;
 pub use spatia_decode::{Answer, Decoder, Evidence, EvidenceKind, Grounded, Value};
 pub use spatia_geom as geom;
 pub use spatia_geom::{Mesh, MeshConfig, RgbdFrame, SceneFrame};
+pub use spatia_models as models;
 pub use spatia_reason as reason;
 pub use spatia_reason::{Query, Strategy};
 pub use spatia_scene as scene;
@@ -58,6 +61,9 @@ pub enum Error {
     /// A bad setting.
     #[error("configuration: {0}")]
     Config(String),
+    /// A model is missing or failed.
+    #[error(transparent)]
+    Model(#[from] spatia_models::Error),
 }
 
 impl Error {
@@ -74,6 +80,7 @@ impl Error {
             Error::Scene(_) => "scene",
             Error::Answer(e) => e.kind(),
             Error::Config(_) => "config",
+            Error::Model(_) => "model",
         }
     }
 }

@@ -33,7 +33,8 @@ pub struct Question {
     /// The question.
     pub question: String,
     /// Family: support, what_rel, is_rel, count, exists, distance, size, colour, shape,
-    /// compare, closer, superlative, describe, where.
+    /// compare, closer, superlative, describe, where; and paraphrase (words outside the
+    /// lexicon: "to the left-hand side of", "at the rear of", "globe").
     pub family: String,
     /// The answer's value kind (the `Answer` contract's kinds).
     pub kind: String,
@@ -178,6 +179,9 @@ pub fn questions(truth: &Truth, scene: &str, prefix: &str) -> Vec<Question> {
             g.push("distance", "metres", format!("How far is the {} from the camera?", o.name), json!(d), Some(tolerance(d)), None);
         }
         g.push("describe", "text", format!("Describe the {}", o.name), json!({"name": o.name, "height": h}), Some(tolerance(h)), None);
+        if o.shape == ShapeKind::Sphere && o.name == format!("{} sphere", o.colour.name()) {
+            g.push("paraphrase", "metres", format!("How tall is the {} globe?", o.colour.name()), json!(h), Some(tolerance(h)), None);
+        }
     }
 
     // Pairs.
@@ -189,12 +193,22 @@ pub fn questions(truth: &Truth, scene: &str, prefix: &str) -> Vec<Question> {
                 let pair = format!("lr{i}-{j}");
                 g.push("is_rel", "bool", format!("Is the {} left of the {}?", b.name, a.name), json!(dx < 0.0), None, Some(&pair));
                 g.push("is_rel", "bool", format!("Is the {} right of the {}?", a.name, b.name), json!(dx < 0.0), None, Some(&pair));
+                // A phrasing outside the lexicon (matched by meaning, when a matcher is on).
+                g.push(
+                    "paraphrase",
+                    "bool",
+                    format!("Is the {} to the left-hand side of the {}?", b.name, a.name),
+                    json!(dx < 0.0),
+                    None,
+                    None,
+                );
             }
             let dy = b.centre[1] - a.centre[1];
             if dy.abs() > DIRECTION_BAND {
                 let pair = format!("fb{i}-{j}");
                 g.push("is_rel", "bool", format!("Is the {} behind the {}?", b.name, a.name), json!(dy > 0.0), None, Some(&pair));
                 g.push("is_rel", "bool", format!("Is the {} in front of the {}?", a.name, b.name), json!(dy > 0.0), None, Some(&pair));
+                g.push("paraphrase", "bool", format!("Is the {} at the rear of the {}?", b.name, a.name), json!(dy > 0.0), None, None);
             }
             let c = dist(a.centre, b.centre);
             let pair = format!("cc{i}-{j}");
@@ -255,6 +269,9 @@ pub fn questions(truth: &Truth, scene: &str, prefix: &str) -> Vec<Question> {
         }
         let n = seen.iter().filter(|t| t.shape == shape).count();
         g.push("count", "count", format!("How many {} are there?", plural(shape)), json!(n), None, None);
+        if shape == ShapeKind::Sphere {
+            g.push("paraphrase", "count", "How many globes are there?".to_string(), json!(n), None, None);
+        }
         g.push("exists", "bool", format!("Is there a {}?", shape_word(shape)), json!(n > 0), None, None);
     }
     let mut colours: Vec<&str> = truth.objects.iter().filter(|t| t.shape != ShapeKind::Table).map(|t| t.colour.name()).collect();

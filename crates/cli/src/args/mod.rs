@@ -30,6 +30,8 @@ pub enum Command {
     Batch(BatchArgs),
     /// Run a spatial-reasoning eval suite: accuracy per family, consistency, the allocation ablation.
     Eval(EvalArgs),
+    /// List the models spatia knows and where they are, or download one.
+    Models(ModelsArgs),
 }
 
 /// `spatia eval`.
@@ -90,6 +92,57 @@ pub struct AgentArgs {
     /// A phrase lexicon replacing the built-in one (prompts/lexicon.tsv format).
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
+    /// Match unknown words by meaning with all-MiniLM-L6-v2: when installed (auto), always, or never.
+    #[arg(long, value_enum, default_value_t = MatchingArg::Auto)]
+    pub phrase_matching: MatchingArg,
+    /// Folder with the MiniLM files (default: the Hugging Face hub cache).
+    #[arg(long, value_name = "DIR")]
+    pub minilm: Option<PathBuf>,
+}
+
+/// `--phrase-matching`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatchingArg {
+    /// When the model is installed.
+    Auto,
+    /// Always (a missing model is an error).
+    On,
+    /// Never.
+    Off,
+}
+
+impl From<MatchingArg> for spatia::PhraseMatching {
+    fn from(m: MatchingArg) -> Self {
+        match m {
+            MatchingArg::Auto => spatia::PhraseMatching::Auto,
+            MatchingArg::On => spatia::PhraseMatching::On,
+            MatchingArg::Off => spatia::PhraseMatching::Off,
+        }
+    }
+}
+
+/// `spatia models`.
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ModelsCommand,
+}
+
+/// `spatia models list|pull`.
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Every model spatia knows: whether it is installed, where, and its size.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Download a model into the Hugging Face hub cache (needs the network).
+    Pull {
+        /// The model's short name (see `spatia models list`).
+        name: String,
+    },
 }
 
 /// `spatia ask`.

@@ -4,6 +4,7 @@ pub mod ask;
 pub mod batch;
 pub mod eval;
 pub mod mesh;
+pub mod models;
 pub mod repl;
 pub mod scene;
 pub mod show;
@@ -47,7 +48,14 @@ pub fn load_frame_and_masks(input: &InputArgs) -> anyhow::Result<(RgbdFrame, Opt
 
 /// The agent the answering commands use; `input` sets the image limits.
 pub fn agent(a: &crate::args::AgentArgs, input: Option<&InputArgs>) -> anyhow::Result<spatia::Agent> {
-    let mut cfg = spatia::Config { budget: a.budget, strategy: a.strategy.into(), lexicon: a.lexicon.clone(), ..Default::default() };
+    let mut cfg = spatia::Config {
+        budget: a.budget,
+        strategy: a.strategy.into(),
+        lexicon: a.lexicon.clone(),
+        phrase_matching: a.phrase_matching.into(),
+        minilm: a.minilm.clone(),
+        ..Default::default()
+    };
     if let Some(i) = input {
         cfg.max_pixels = i.max_pixels;
         cfg.depth_scale = i.depth_scale;

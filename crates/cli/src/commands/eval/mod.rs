@@ -54,7 +54,7 @@ pub struct Spec {
 }
 
 /// Version of the question generator; a generated suite of another version is regenerated.
-const GENERATOR: &str = "1";
+const GENERATOR: &str = "2";
 
 fn default_width() -> usize {
     640
@@ -365,6 +365,18 @@ pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
+    // The paraphrase family again without the phrase matcher: what matching by meaning adds.
+    let is_para = |t: &TruthLine| t.family == "paraphrase";
+    let para_without = if base.phrase_matcher().is_some() && suite.truth.values().any(|t| t.family == "paraphrase") {
+        let plain =
+            Agent::builder().config(spatia::Config { phrase_matching: spatia::PhraseMatching::Off, ..base.config().clone() }).build()?;
+        let o = answer_all(&plain, &suite, Some(&is_para));
+        Some(o.iter().filter(|x| x.ok).count() as f32 / o.len().max(1) as f32)
+    } else {
+        None
+    };
+    let para_with = fam.get("paraphrase").map(|(n, r, _)| *r as f32 / (*n).max(1) as f32);
+
     // Worst failures: metric ones by relative error, then the rest in order.
     let mut failures: Vec<&Outcome> = outcomes.iter().filter(|o| !o.ok).collect();
     let rel_err = |o: &Outcome| {
@@ -403,6 +415,7 @@ pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
         "questions_per_second": qps,
         "families": fam.iter().map(|(f, (n, r, r25))| (f.clone(), serde_json::json!({"questions": n, "accuracy": *r as f32 / (*n).max(1) as f32, "accuracy_25": *r25 as f32 / (*n).max(1) as f32}))).collect::<BTreeMap<_, _>>(),
         "ablation": curves.iter().map(|(s, p)| (s.clone(), p.iter().map(|(b, acc)| serde_json::json!({"budget": b, "accuracy": acc})).collect::<Vec<_>>())).collect::<BTreeMap<_, _>>(),
+        "phrase_matching": {"model": base.phrase_matcher().is_some(), "paraphrase_accuracy": para_with, "paraphrase_accuracy_without": para_without},
         "failures": failures.iter().take(50).collect::<Vec<_>>(),
     });
     std::fs::write(out_dir.join("report.json"), serde_json::to_string_pretty(&report)? + "\n")?;
@@ -442,6 +455,14 @@ pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
             pairs.len(),
             100.0 * consistency
         )?;
+        if let (Some(w), Some(wo)) = (para_with, para_without) {
+            writeln!(
+                out,
+                "paraphrase (words outside the lexicon): {:.1}% with MiniLM phrase matching, {:.1}% without",
+                100.0 * w,
+                100.0 * wo
+            )?;
+        }
         if !curves.is_empty() {
             writeln!(out, "metric + describe accuracy by budget:")?;
             for (s, pts) in &curves {
