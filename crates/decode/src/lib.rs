@@ -30,12 +30,14 @@
 
 mod answer;
 mod grounded;
+mod llm;
 mod measure;
 mod plan;
 mod words;
 
 pub use answer::{Answer, Evidence, EvidenceKind, Value};
 pub use grounded::Grounded;
+pub use llm::{Llm, PROMPT, SCENE_TOKENS, describe};
 pub use measure::{MIN_FIT_TOKENS, Measured, by_object, measure};
 pub use plan::{Plan, camera_distance, camera_position, plan};
 use spatia_reason::{Allocation, ParseError, Query, ResolveError, Strategy, Token, allocate};

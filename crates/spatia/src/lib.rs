@@ -31,7 +31,7 @@ mod cache;
 mod fallback;
 mod observation;
 
-pub use agent::{Agent, AgentBuilder, CacheStats, Config, Conversation, DEFAULT_CACHE_BYTES, PhraseMatching};
+pub use agent::{Agent, AgentBuilder, CacheStats, Config, Conversation, DEFAULT_CACHE_BYTES, DecoderKind, PhraseMatching};
 pub use cache::{SceneCache, scene_bytes};
 pub use fallback::{Match, NOUN_THRESHOLD, PhraseMatcher, RELATION_THRESHOLD, repair_nouns, repair_question};
 pub use observation::Observation;

@@ -98,6 +98,33 @@ pub struct AgentArgs {
     /// Folder with the MiniLM files (default: the Hugging Face hub cache).
     #[arg(long, value_name = "DIR")]
     pub minilm: Option<PathBuf>,
+    /// Who writes the answer: computed (grounded) or worded by the SmolLM2 language model (llm).
+    #[arg(long, value_enum, default_value_t = DecoderArg::Grounded)]
+    pub decoder: DecoderArg,
+    /// The language model's GGUF file (default: SmolLM2 in the Hugging Face hub cache).
+    #[arg(long, value_name = "FILE")]
+    pub lm: Option<PathBuf>,
+    /// A prompt template replacing prompts/llm.txt ({scene}, {facts}, {question}).
+    #[arg(long, value_name = "FILE")]
+    pub prompt: Option<PathBuf>,
+    /// Most tokens the language model writes.
+    #[arg(long, value_name = "N", default_value_t = 96)]
+    pub max_tokens: usize,
+    /// Sampling temperature of the language model (0: greedy).
+    #[arg(long, value_name = "T", default_value_t = 0.0)]
+    pub temperature: f64,
+    /// Nucleus sampling mass of the language model.
+    #[arg(long, value_name = "P")]
+    pub top_p: Option<f64>,
+}
+
+/// `--decoder`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DecoderArg {
+    /// Computed answers, no weights.
+    Grounded,
+    /// The grounded value, worded by SmolLM2.
+    Llm,
 }
 
 /// `--phrase-matching`.

@@ -54,6 +54,18 @@ pub fn agent(a: &crate::args::AgentArgs, input: Option<&InputArgs>) -> anyhow::R
         lexicon: a.lexicon.clone(),
         phrase_matching: a.phrase_matching.into(),
         minilm: a.minilm.clone(),
+        decoder: match a.decoder {
+            crate::args::DecoderArg::Grounded => spatia::DecoderKind::Grounded,
+            crate::args::DecoderArg::Llm => spatia::DecoderKind::Llm,
+        },
+        lm: a.lm.clone(),
+        prompt: a.prompt.clone(),
+        generation: spatia::models::Generation {
+            max_tokens: a.max_tokens,
+            temperature: a.temperature,
+            top_p: a.top_p,
+            ..Default::default()
+        },
         ..Default::default()
     };
     if let Some(i) = input {
