@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use spatia_reason::{Dimension, Measure, Query, Relation, TIE_MARGIN, Token, rank_by_distance, relate};
+use spatia_reason::{Dimension, Measure, Query, Relation, TIE_MARGIN, Token, relate};
 use spatia_scene::{DepthSource, Object, Scene, ShapeClass};
 
 use crate::answer::{Answer, Evidence, EvidenceKind, Value};
@@ -70,6 +70,7 @@ struct Exec<'a> {
     scene: &'a Scene,
     plan: &'a Plan,
     measured: BTreeMap<u16, Measured>,
+    quiet: BTreeMap<u16, Measured>,
     evidence: Vec<Evidence>,
     confidence: f32,
     metric: bool,
@@ -84,6 +85,7 @@ impl<'a> Exec<'a> {
             scene: input.scene,
             plan: input.plan,
             measured: BTreeMap::new(),
+            quiet: BTreeMap::new(),
             evidence: input.plan.notes.clone(),
             confidence: input.plan.certainty,
             metric: false,
@@ -110,14 +112,25 @@ impl<'a> Exec<'a> {
         ids.first().copied().ok_or_else(|| Error::NoAnswer(format!("no {what} to answer about")))
     }
 
+    /// Measures an object from its tokens (once), without a note: for ranking neighbours.
+    fn measured(&mut self, id: u16) -> Result<Measured> {
+        if let Some(m) = self.measured.get(&id).or_else(|| self.quiet.get(&id)) {
+            return Ok(m.clone());
+        }
+        let o = self.obj(id)?;
+        let toks: Vec<&Token> = self.input.tokens.of(id).iter().collect();
+        let m = measure(o, &toks);
+        self.quiet.insert(id, m.clone());
+        Ok(m)
+    }
+
     /// Measures an object from its tokens (once), noting how.
     fn measure(&mut self, id: u16) -> Result<Measured> {
         if let Some(m) = self.measured.get(&id) {
             return Ok(m.clone());
         }
         let o = self.obj(id)?;
-        let toks: Vec<&Token> = self.input.tokens.of(id).iter().collect();
-        let m = measure(o, &toks);
+        let m = self.measured(id)?;
         self.metric = true;
         self.evidence.push(Evidence::note(EvidenceKind::Fit, format!("{}: {}", o.name, m.method), &[id]));
         // Mostly hidden objects are measured with less certainty.
@@ -396,8 +409,18 @@ impl<'a> Exec<'a> {
         let o = self.obj(id)?;
         let support = o.on;
         let on = format!("on {}", support.map_or_else(|| "the floor".to_string(), |s| self.name(s)));
-        let others: Vec<&Object> = self.scene.objects.iter().filter(|x| Some(x.id) != support && x.id != id).collect();
-        let (ranked, _) = rank_by_distance(o, &others);
+        // Neighbours by the gap between their token-measured boxes: only to choose which two
+        // to mention, so a box (not the k-d surface distance) is close enough.
+        let me = self.measured(id)?;
+        let box_gap = |a: &Measured, b: &Measured| {
+            (0..3).map(|k| ((a.centre[k] - b.centre[k]).abs() - (a.size[k] + b.size[k]) / 2.0).max(0.0).powi(2)).sum::<f32>().sqrt()
+        };
+        let mut ranked: Vec<(&Object, f32)> = Vec::new();
+        for x in self.scene.objects.iter().filter(|x| Some(x.id) != support && x.id != id) {
+            let m = self.measured(x.id)?;
+            ranked.push((x, box_gap(&me, &m)));
+        }
+        ranked.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.id.cmp(&b.0.id)));
         let mut near = Vec::new();
         for (n, _) in ranked.iter().take(2) {
             let d = [o.centre[0] - n.centre[0], o.centre[1] - n.centre[1]];

@@ -80,25 +80,36 @@ impl Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The 3-D tokens of an allocation, cut per object when first asked for: a decoder that
-/// measures two objects does not pay for cutting the other twenty.
+/// measures two objects does not pay for cutting the other twenty. With a [`TokenCache`],
+/// an object cut the same way for an earlier question (same scene, same tokens per leaf)
+/// is not cut again.
 #[derive(Debug)]
 pub struct Tokens<'a> {
     scene: &'a Scene,
     allocation: &'a Allocation,
-    cells: Vec<std::sync::OnceLock<Vec<Token>>>,
+    cache: Option<&'a TokenCache>,
+    cells: Vec<std::sync::OnceLock<std::sync::Arc<Vec<Token>>>>,
 }
 
 impl<'a> Tokens<'a> {
     /// The (not yet cut) tokens of `allocation` over `scene`.
     pub fn new(scene: &'a Scene, allocation: &'a Allocation) -> Self {
-        Tokens { scene, allocation, cells: (0..scene.objects.len()).map(|_| std::sync::OnceLock::new()).collect() }
+        Tokens { scene, allocation, cache: None, cells: (0..scene.objects.len()).map(|_| std::sync::OnceLock::new()).collect() }
+    }
+
+    /// The same, sharing cut objects through `cache`.
+    pub fn cached(scene: &'a Scene, allocation: &'a Allocation, cache: &'a TokenCache) -> Self {
+        Tokens { cache: Some(cache), ..Self::new(scene, allocation) }
     }
 
     /// The tokens of object `id` (all its parts); empty for an unknown id.
     pub fn of(&self, id: u16) -> &[Token] {
         let k = (id as usize).wrapping_sub(1);
         match (self.cells.get(k), self.scene.objects.get(k)) {
-            (Some(cell), Some(o)) => cell.get_or_init(|| spatia_reason::object_tokens(o, self.allocation)),
+            (Some(cell), Some(o)) => cell.get_or_init(|| match self.cache {
+                Some(c) => c.get_or_cut(self.scene, o, self.allocation),
+                None => std::sync::Arc::new(spatia_reason::object_tokens(o, self.allocation)),
+            }),
             _ => &[],
         }
     }
@@ -106,6 +117,68 @@ impl<'a> Tokens<'a> {
     /// Every token, scene order.
     pub fn all(&self) -> Vec<&Token> {
         self.scene.objects.iter().flat_map(|o| self.of(o.id)).collect()
+    }
+}
+
+/// Key of a cut object: scene uid, object id, tokens of each leaf.
+type CutKey = (u64, u16, Vec<usize>);
+
+/// The cached cuts with their last use, the use clock, and the tokens held.
+type CutMap = (std::collections::HashMap<CutKey, (std::sync::Arc<Vec<Token>>, u64)>, u64, usize);
+
+/// Cut objects kept across questions: key (scene uid, object id, tokens of each leaf),
+/// least recently used dropped first once more than `cap` tokens are held.
+#[derive(Debug)]
+pub struct TokenCache {
+    inner: std::sync::Mutex<CutMap>,
+    cap: usize,
+}
+
+/// Default [`TokenCache`] capacity in tokens (~80 bytes each).
+pub const TOKEN_CACHE_TOKENS: usize = 1 << 18;
+
+impl Default for TokenCache {
+    fn default() -> Self {
+        Self::new(TOKEN_CACHE_TOKENS)
+    }
+}
+
+impl TokenCache {
+    /// A cache holding at most `cap` tokens.
+    pub fn new(cap: usize) -> Self {
+        TokenCache { inner: std::sync::Mutex::new((Default::default(), 0, 0)), cap }
+    }
+
+    fn get_or_cut(&self, scene: &Scene, o: &spatia_scene::Object, alloc: &Allocation) -> std::sync::Arc<Vec<Token>> {
+        let leaves: Vec<usize> = if o.parts.is_empty() {
+            vec![alloc.tokens(spatia_reason::NodeId::Object(o.id))]
+        } else {
+            (0..o.parts.len()).map(|j| alloc.tokens(spatia_reason::NodeId::Part(o.id, j))).collect()
+        };
+        let key = (scene.uid, o.id, leaves);
+        {
+            let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            g.1 += 1;
+            let now = g.1;
+            if let Some(e) = g.0.get_mut(&key) {
+                e.1 = now;
+                return e.0.clone();
+            }
+        }
+        // Cut outside the lock: other questions go on meanwhile.
+        let t = std::sync::Arc::new(spatia_reason::object_tokens(o, alloc));
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        g.1 += 1;
+        let now = g.1;
+        g.2 += t.len();
+        g.0.insert(key, (t.clone(), now));
+        while g.2 > self.cap && g.0.len() > 1 {
+            let Some(oldest) = g.0.iter().min_by_key(|(_, v)| v.1).map(|(k, _)| k.clone()) else { break };
+            if let Some((v, _)) = g.0.remove(&oldest) {
+                g.2 -= v.len();
+            }
+        }
+        t
     }
 }
 
@@ -153,8 +226,24 @@ impl Default for Options {
 /// The whole path for one question: resolve, allocate, cut tokens, decode. `previous`
 /// holds the last answer's referents (for "it").
 pub fn answer(decoder: &dyn Decoder, question: &str, query: &Query, scene: &Scene, previous: &[u16], opts: &Options) -> Result<Answer> {
+    answer_cached(decoder, question, query, scene, previous, opts, None)
+}
+
+/// [`answer`], sharing cut tokens across questions through `cache`.
+pub fn answer_cached(
+    decoder: &dyn Decoder,
+    question: &str,
+    query: &Query,
+    scene: &Scene,
+    previous: &[u16],
+    opts: &Options,
+    cache: Option<&TokenCache>,
+) -> Result<Answer> {
     let plan = plan(query, scene, previous)?;
     let allocation = allocate(scene, &plan.focus, opts.budget, opts.strategy);
-    let tokens = Tokens::new(scene, &allocation);
+    let tokens = match cache {
+        Some(c) => Tokens::cached(scene, &allocation, c),
+        None => Tokens::new(scene, &allocation),
+    };
     decoder.answer(&Input { question, plan: &plan, scene, allocation: &allocation, tokens: &tokens })
 }

@@ -214,6 +214,10 @@ pub struct Scene {
     pub surfaces: Vec<Surface>,
     /// Object id per pixel (0 = none).
     pub object_map: Vec<u16>,
+    /// Unique to each scene built in this process (clones share it): a key for caches of
+    /// what is derived from the scene, such as its 3-D tokens. Edit a scene's objects only
+    /// before asking about it, or give the edited copy a new uid with [`Scene::new_uid`].
+    pub uid: u64,
 }
 
 /// User-supplied instance masks (`instances.png` uint16 + `labels.json`).
@@ -440,7 +444,13 @@ impl Scene {
             objects,
             surfaces,
             object_map,
+            uid: Scene::new_uid(),
         })
+    }
+
+    /// A fresh uid, for a scene whose objects were edited after questions were asked about it.
+    pub fn new_uid() -> u64 {
+        NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The object with this id.
@@ -448,6 +458,8 @@ impl Scene {
         self.objects.get((id as usize).wrapping_sub(1))
     }
 }
+
+static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// A flat piece of room left over by the plane search (a strip of wall, a corner of the
 /// ceiling): planar within `flat_tol` (noise allowing) and either over a metre across or above the camera,

@@ -173,13 +173,21 @@ impl AgentBuilder {
                 Arc::new(llm)
             }
         };
-        Ok(Agent { matcher, cache: Mutex::new(SceneCache::new(self.config.cache_bytes)), config: self.config, decoder, lexicon })
+        Ok(Agent {
+            matcher,
+            cache: Mutex::new(SceneCache::new(self.config.cache_bytes)),
+            tokens: spatia_decode::TokenCache::default(),
+            config: self.config,
+            decoder,
+            lexicon,
+        })
     }
 }
 
 /// Perceives scenes and answers questions about them. Shareable across threads.
 pub struct Agent {
     matcher: std::sync::OnceLock<Option<Arc<PhraseMatcher>>>,
+    tokens: spatia_decode::TokenCache,
     config: Config,
     decoder: Arc<dyn Decoder>,
     lexicon: Lexicon,
@@ -299,7 +307,7 @@ impl Agent {
         } else {
             Vec::new()
         };
-        let mut a = spatia_decode::answer(self.decoder.as_ref(), question, &q, scene, previous, &opts)?;
+        let mut a = spatia_decode::answer_cached(self.decoder.as_ref(), question, &q, scene, previous, &opts, Some(&self.tokens))?;
         note_matches(&mut a, &matches);
         Ok(a)
     }
