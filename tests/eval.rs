@@ -32,3 +32,59 @@ fn the_ci_suite_holds_its_accuracy_floor_and_writes_its_report() {
     let first: Json = serde_json::from_str(q.lines().next().unwrap()).unwrap();
     assert!(first["id"].is_string() && first["scene"].is_string() && first["question"].is_string());
 }
+
+#[test]
+fn clevr_questions_are_answered_from_their_scene_graphs() {
+    let tmp = TempDir::new("clevr");
+    let scenes = serde_json::json!({"info": {}, "scenes": [{
+        "split": "val", "image_index": 0, "image_filename": "CLEVR_val_000000.png",
+        "objects": [
+            {"color": "red", "size": "large", "shape": "cube", "material": "metal", "3d_coords": [-2.0, 0.0, 0.7], "rotation": 10.0, "pixel_coords": [100, 200, 10.0]},
+            {"color": "blue", "size": "small", "shape": "sphere", "material": "rubber", "3d_coords": [1.0, 0.5, 0.35], "rotation": 0.0, "pixel_coords": [250, 180, 11.0]},
+            {"color": "green", "size": "large", "shape": "cylinder", "material": "rubber", "3d_coords": [2.5, -2.0, 0.7], "rotation": 0.0, "pixel_coords": [380, 260, 8.0]}
+        ],
+        "relationships": {"left": [[], [0], [0, 1]], "right": [[1, 2], [2], []], "behind": [[1], [], [0, 1]], "front": [[2], [0, 2], []]},
+        "directions": {"right": [1.0, 0.0, 0.0], "left": [-1.0, 0.0, 0.0], "behind": [0.0, 1.0, 0.0], "front": [0.0, -1.0, 0.0], "above": [0.0, 0.0, 1.0], "below": [0.0, 0.0, -1.0]}
+    }]});
+    let node = |f: &str, inputs: &[usize], v: &[&str]| serde_json::json!({"function": f, "inputs": inputs, "value_inputs": v});
+    let questions = serde_json::json!({"info": {}, "questions": [
+        {"image_index": 0, "question": "How many things are left of the small blue sphere?", "answer": 1, "program": [
+            node("scene", &[], &[]), node("filter_color", &[0], &["blue"]), node("filter_shape", &[1], &["sphere"]), node("unique", &[2], &[]),
+            node("relate", &[3], &["left"]), node("count", &[4], &[])]},
+        {"image_index": 0, "question": "Is there a cylinder behind the red cube?", "answer": "no", "program": [
+            node("scene", &[], &[]), node("filter_color", &[0], &["red"]), node("filter_shape", &[1], &["cube"]), node("unique", &[2], &[]),
+            node("relate", &[3], &["behind"]), node("filter_shape", &[4], &["cylinder"]), node("exist", &[5], &[])]},
+        {"image_index": 0, "question": "What color is the large rubber thing?", "answer": "green", "program": [
+            node("scene", &[], &[]), node("filter_size", &[0], &["large"]), node("filter_material", &[1], &["rubber"]), node("unique", &[2], &[]),
+            node("query_color", &[3], &[])]},
+        {"image_index": 0, "question": "Are there more spheres than cubes?", "answer": "no", "program": [
+            node("scene", &[], &[]), node("filter_shape", &[0], &["sphere"]), node("count", &[1], &[]),
+            node("scene", &[], &[]), node("filter_shape", &[3], &["cube"]), node("count", &[4], &[]), node("greater_than", &[2, 5], &[])]},
+        {"image_index": 0, "question": "How many things are the same size as the cube?", "answer": "1", "program": [
+            {"type": "scene", "inputs": [], "side_inputs": []}, {"type": "filter_shape", "inputs": [0], "side_inputs": ["cube"]},
+            {"type": "unique", "inputs": [1], "side_inputs": []}, {"type": "same_size", "inputs": [2], "side_inputs": []},
+            {"type": "count", "inputs": [3], "side_inputs": []}]},
+        {"image_index": 0, "question": "What is in front of the sphere?", "answer": "yes", "program": [
+            node("scene", &[], &[]), node("filter_shape", &[0], &["sphere"]), node("unique", &[1], &[]), node("relate", &[2], &["front"]),
+            node("exist", &[3], &[])]}
+    ]});
+    let (s, q) = (tmp.join("scenes.json"), tmp.join("questions.json"));
+    std::fs::write(&s, scenes.to_string()).unwrap();
+    std::fs::write(&q, questions.to_string()).unwrap();
+    for relations in ["given", "spatia"] {
+        let o = spatia([
+            "eval",
+            "--clevr-scenes",
+            &s.display().to_string(),
+            "--clevr-questions",
+            &q.display().to_string(),
+            "--clevr-relations",
+            relations,
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let r: Json = serde_json::from_str(stdout(&o).trim()).unwrap();
+        assert_eq!(r["questions"], 6);
+        assert_eq!(r["accuracy"].as_f64(), Some(1.0), "{relations}: {r}");
+    }
+}

@@ -34,6 +34,15 @@ pub enum Command {
     Models(ModelsArgs),
 }
 
+/// `--clevr-relations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClevrRelationsArg {
+    /// CLEVR's own relationship lists.
+    Given,
+    /// spatia's left/right/front/behind rule on the objects' coordinates.
+    Spatia,
+}
+
 /// `spatia eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -51,6 +60,18 @@ pub struct EvalArgs {
     /// Skip the allocation ablation (budgets x strategies).
     #[arg(long)]
     pub no_ablation: bool,
+    /// CLEVR scenes JSON (e.g. CLEVR_val_scenes.json): answer CLEVR questions from these scene graphs.
+    #[arg(long, value_name = "FILE", requires = "clevr_questions")]
+    pub clevr_scenes: Option<PathBuf>,
+    /// CLEVR questions JSON with functional programs (e.g. CLEVR_val_questions.json).
+    #[arg(long, value_name = "FILE", requires = "clevr_scenes")]
+    pub clevr_questions: Option<PathBuf>,
+    /// How CLEVR's `relate` is decided: its own relationship lists, or spatia's rule on the coordinates.
+    #[arg(long, value_enum, default_value_t = ClevrRelationsArg::Spatia)]
+    pub clevr_relations: ClevrRelationsArg,
+    /// Answer at most this many CLEVR questions.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,

@@ -4,6 +4,7 @@
 //! (metric and describe accuracy against the token budget per strategy).
 
 mod chart;
+mod clevr;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -267,6 +268,9 @@ fn strategy_name(s: Strategy) -> &'static str {
 
 /// Runs `spatia eval`.
 pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
+    if let (Some(s), Some(q)) = (&a.clevr_scenes, &a.clevr_questions) {
+        return run_clevr(&a, s, q);
+    }
     let (dir, spec) = match (&a.suite, &a.spec) {
         (Some(d), None) => {
             let spec = std::fs::read_to_string(d.join("spec.json")).ok().and_then(|t| serde_json::from_str::<Spec>(&t).ok());
@@ -291,7 +295,7 @@ pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
             }
             (dir, Some(spec))
         }
-        _ => bail!("give a suite folder or --spec FILE (one of them)"),
+        _ => bail!("give a suite folder, --spec FILE, or --clevr-scenes with --clevr-questions"),
     };
     if let Some(j) = a.jobs {
         // A second call in one process would fail; the first one wins, which is this one.
@@ -481,6 +485,49 @@ pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
         if overall < floor {
             eprintln!("spatia eval: overall accuracy {:.1}% is below the suite's floor {:.1}%", 100.0 * overall, 100.0 * floor);
             return Ok(ExitCode::from(crate::EXIT_NO_ANSWER));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `spatia eval --clevr-scenes S --clevr-questions Q`.
+fn run_clevr(a: &EvalArgs, scenes: &Path, questions: &Path) -> anyhow::Result<ExitCode> {
+    let mode = match a.clevr_relations {
+        crate::args::ClevrRelationsArg::Given => clevr::Relations::Given,
+        crate::args::ClevrRelationsArg::Spatia => clevr::Relations::Spatia,
+    };
+    let t = Instant::now();
+    let rep = clevr::run(scenes, questions, mode, a.limit)?;
+    let secs = t.elapsed().as_secs_f64();
+    let total: usize = rep.families.values().map(|v| v.0).sum();
+    let right: usize = rep.families.values().map(|v| v.1).sum();
+    let acc = right as f32 / total.max(1) as f32;
+    let report = serde_json::json!({
+        "clevr_scenes": scenes.display().to_string(),
+        "clevr_questions": questions.display().to_string(),
+        "relations": if mode == clevr::Relations::Given { "given" } else { "spatia" },
+        "questions": total,
+        "accuracy": acc,
+        "invalid_programs": rep.invalid,
+        "families": rep.families.iter().map(|(f, (n, r))| (f.clone(), serde_json::json!({"questions": n, "accuracy": *r as f32 / (*n).max(1) as f32}))).collect::<BTreeMap<_, _>>(),
+        "failures": rep.failures.iter().map(|(q, w, g)| serde_json::json!({"question": q, "expected": w, "given": g})).collect::<Vec<_>>(),
+        "seconds": secs,
+    });
+    if let Some(out) = &a.out {
+        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+        std::fs::write(out.join("report.json"), serde_json::to_string_pretty(&report)? + "\n")?;
+    }
+    let mut o = std::io::stdout().lock();
+    if a.json {
+        writeln!(o, "{report}")?;
+    } else {
+        writeln!(o, "CLEVR: {total} questions, relations {}", report["relations"].as_str().unwrap_or(""))?;
+        for (f, (n, r)) in &rep.families {
+            writeln!(o, "{f:<16} {n:>7} {:>7.1}%", 100.0 * *r as f32 / (*n).max(1) as f32)?;
+        }
+        writeln!(o, "{:<16} {total:>7} {:>7.1}%  ({} programs invalid on their scene; {secs:.1} s)", "overall", 100.0 * acc, rep.invalid)?;
+        for (q, w, g) in &rep.failures {
+            writeln!(o, "  {q} — expected {w}, got {g}")?;
         }
     }
     Ok(ExitCode::SUCCESS)
