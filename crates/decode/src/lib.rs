@@ -203,6 +203,14 @@ pub trait Decoder: Send + Sync {
     fn name(&self) -> &str;
     /// The answer.
     fn answer(&self, input: &Input<'_>) -> Result<Answer>;
+
+    /// The answer, its text passed to `on_text` piece by piece as it is written (a
+    /// decoder that writes all at once passes it whole).
+    fn answer_streaming(&self, input: &Input<'_>, on_text: &mut dyn FnMut(&str)) -> Result<Answer> {
+        let a = self.answer(input)?;
+        on_text(&a.text);
+        Ok(a)
+    }
 }
 
 /// Budget and allocation rule.
@@ -239,11 +247,30 @@ pub fn answer_cached(
     opts: &Options,
     cache: Option<&TokenCache>,
 ) -> Result<Answer> {
+    answer_streaming(decoder, question, query, scene, previous, opts, cache, None)
+}
+
+/// [`answer_cached`], passing the text to `on_text` as the decoder writes it.
+#[allow(clippy::too_many_arguments)]
+pub fn answer_streaming(
+    decoder: &dyn Decoder,
+    question: &str,
+    query: &Query,
+    scene: &Scene,
+    previous: &[u16],
+    opts: &Options,
+    cache: Option<&TokenCache>,
+    on_text: Option<&mut dyn FnMut(&str)>,
+) -> Result<Answer> {
     let plan = plan(query, scene, previous)?;
     let allocation = allocate(scene, &plan.focus, opts.budget, opts.strategy);
     let tokens = match cache {
         Some(c) => Tokens::cached(scene, &allocation, c),
         None => Tokens::new(scene, &allocation),
     };
-    decoder.answer(&Input { question, plan: &plan, scene, allocation: &allocation, tokens: &tokens })
+    let input = Input { question, plan: &plan, scene, allocation: &allocation, tokens: &tokens };
+    match on_text {
+        Some(f) => decoder.answer_streaming(&input, f),
+        None => decoder.answer(&input),
+    }
 }

@@ -122,10 +122,17 @@ impl Decoder for Llm {
     }
 
     fn answer(&self, input: &Input<'_>) -> Result<Answer> {
+        self.answer_streaming(input, &mut |_| {})
+    }
+
+    fn answer_streaming(&self, input: &Input<'_>, on_text: &mut dyn FnMut(&str)) -> Result<Answer> {
         let grounded = Grounded.answer(input)?;
         let prompt = self.prompt(input, &grounded);
         let mut model = self.model.lock().unwrap_or_else(|p| p.into_inner());
-        let g = model.generate(&prompt, &self.generation, &mut |_| {}).map_err(|e| Error::Decoder(e.to_string()))?;
+        let g = model.generate(&prompt, &self.generation, on_text).map_err(|e| Error::Decoder(e.to_string()))?;
+        if g.text.trim().is_empty() {
+            on_text(&grounded.text);
+        }
         let text = g.text.trim();
         let mut a = grounded;
         a.evidence.push(Evidence::note(

@@ -300,6 +300,19 @@ impl Agent {
     /// names nothing in the scene is first matched by meaning to the scene's words (when
     /// the phrase matcher is on and the match is close enough).
     pub fn answer(&self, scene: &Scene, question: &str, query: &Query, previous: &[u16]) -> Result<Answer> {
+        self.answer_streaming(scene, question, query, previous, None)
+    }
+
+    /// [`Agent::answer`], passing the text to `on_text` as the decoder writes it (the
+    /// language-model decoder writes token by token).
+    pub fn answer_streaming(
+        &self,
+        scene: &Scene,
+        question: &str,
+        query: &Query,
+        previous: &[u16],
+        on_text: Option<&mut dyn FnMut(&str)>,
+    ) -> Result<Answer> {
         let opts = Options { budget: self.config.budget, strategy: self.config.strategy };
         let mut q = query.clone();
         let matches = if has_unknown_noun(query, scene) {
@@ -307,7 +320,8 @@ impl Agent {
         } else {
             Vec::new()
         };
-        let mut a = spatia_decode::answer_cached(self.decoder.as_ref(), question, &q, scene, previous, &opts, Some(&self.tokens))?;
+        let mut a =
+            spatia_decode::answer_streaming(self.decoder.as_ref(), question, &q, scene, previous, &opts, Some(&self.tokens), on_text)?;
         note_matches(&mut a, &matches);
         Ok(a)
     }
@@ -353,12 +367,17 @@ impl Conversation<'_> {
 
     /// Answers the next question. A failed question leaves the conversation as it was.
     pub fn ask(&mut self, question: &str) -> Result<Answer> {
+        self.ask_streaming(question, None)
+    }
+
+    /// [`Conversation::ask`], passing the text to `on_text` as it is written.
+    pub fn ask_streaming(&mut self, question: &str, on_text: Option<&mut dyn FnMut(&str)>) -> Result<Answer> {
         let (mut q, matches) = self.agent.understand(question)?;
         if let (Query::FollowUp { what }, Some((prev, _))) = (&q, &self.last) {
             q = prev.with_subject(what.clone());
         }
         let previous = self.last.as_ref().map(|(_, a)| a.referents.clone()).unwrap_or_default();
-        let mut a = self.agent.answer(&self.scene, question, &q, &previous)?;
+        let mut a = self.agent.answer_streaming(&self.scene, question, &q, &previous, on_text)?;
         note_matches(&mut a, &matches);
         self.last = Some((q, a.clone()));
         Ok(a)

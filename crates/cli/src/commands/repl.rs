@@ -72,7 +72,8 @@ fn history_path(a: &ReplArgs) -> Option<PathBuf> {
 /// Runs `spatia repl`.
 pub fn run(a: ReplArgs) -> anyhow::Result<ExitCode> {
     let (agent, scene) = super::agent_and_scene(&a.input, &a.agent)?;
-    let mut session = Session { a: &a, talk: agent.conversation(scene.clone()), json: a.json };
+    let streaming = std::io::stdout().is_terminal() && agent.decoder_name() == "llm";
+    let mut session = Session { a: &a, talk: agent.conversation(scene.clone()), json: a.json, streaming };
     if !std::io::stdin().is_terminal() {
         let stdin = std::io::stdin().lock();
         for line in stdin.lines() {
@@ -125,6 +126,8 @@ struct Session<'a> {
     a: &'a ReplArgs,
     talk: Conversation<'a>,
     json: bool,
+    /// Print answers as they are written (a terminal with the language-model decoder).
+    streaming: bool,
 }
 
 impl Session<'_> {
@@ -164,9 +167,32 @@ impl Session<'_> {
             }
             return Ok(true);
         }
-        match self.talk.ask(line) {
-            Ok(ans) if self.json => writeln!(out, "{}", serde_json::to_string(&ans)?)?,
-            Ok(ans) => writeln!(out, "{}", ans.text)?,
+        // On a terminal the language model's words appear as they are written.
+        let stream = !self.json && self.streaming;
+        let result = if stream {
+            drop(out);
+            let mut printed = false;
+            let r = self.talk.ask_streaming(
+                line,
+                Some(&mut |t: &str| {
+                    let mut o = std::io::stdout().lock();
+                    let _ = write!(o, "{t}");
+                    let _ = o.flush();
+                    printed = true;
+                }),
+            );
+            out = std::io::stdout().lock();
+            if printed && r.is_ok() {
+                writeln!(out)?;
+            }
+            r.map(|a| (a, printed))
+        } else {
+            self.talk.ask(line).map(|a| (a, false))
+        };
+        match result {
+            Ok((_, true)) => {}
+            Ok((ans, false)) if self.json => writeln!(out, "{}", serde_json::to_string(&ans)?)?,
+            Ok((ans, false)) => writeln!(out, "{}", ans.text)?,
             Err(e) if e.is_no_answer() => {
                 if self.json {
                     writeln!(out, "{}", serde_json::json!({"question": line, "error": {"kind": e.kind(), "message": e.to_string()}}))?;
