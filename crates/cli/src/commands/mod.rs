@@ -23,27 +23,19 @@ pub fn load_frame(input: &InputArgs) -> anyhow::Result<RgbdFrame> {
 /// The frame and, for a scene directory with `instances.png` + `labels.json`, the user's masks.
 pub fn load_frame_and_masks(input: &InputArgs) -> anyhow::Result<(RgbdFrame, Option<spatia::scene::UserMasks>)> {
     let opts = LoadOptions { max_pixels: input.max_pixels, depth_scale: input.depth_scale };
-    let path = &input.path;
-    if path.is_dir() {
-        if input.depth.is_some() || input.camera.is_some() {
-            bail!("{}: --depth and --camera apply to a photo, not a scene directory", path.display());
+    match observation(input)? {
+        spatia::Observation::Dir(path) => {
+            let frame = RgbdFrame::from_dir(&path, &opts).with_context(|| format!("reading scene {}", path.display()))?;
+            let masks = spatia::scene::UserMasks::from_dir(&path, frame.width(), frame.height())?;
+            Ok((frame, masks))
         }
-        let frame = RgbdFrame::from_dir(path, &opts).with_context(|| format!("reading scene {}", path.display()))?;
-        let masks = spatia::scene::UserMasks::from_dir(path, frame.width(), frame.height())?;
-        return Ok((frame, masks));
+        spatia::Observation::Files { rgb, depth, camera } => {
+            let frame =
+                RgbdFrame::from_files(&rgb, &depth, camera.as_deref(), &opts).with_context(|| format!("reading {}", rgb.display()))?;
+            Ok((frame, None))
+        }
+        spatia::Observation::Frame(f) => Ok((*f, None)),
     }
-    if !path.exists() {
-        bail!("{}: no such file or directory", path.display());
-    }
-    let Some(depth) = &input.depth else {
-        bail!(
-            "{}: a photo needs a depth map (--depth FILE.png|FILE.npy); estimating depth from the photo alone needs a depth model, which is not installed",
-            path.display()
-        );
-    };
-    let frame =
-        RgbdFrame::from_files(path, depth, input.camera.as_deref(), &opts).with_context(|| format!("reading {}", path.display()))?;
-    Ok((frame, None))
 }
 
 /// The agent the answering commands use; `input` sets the image limits.
@@ -75,7 +67,7 @@ pub fn agent(a: &crate::args::AgentArgs, input: Option<&InputArgs>) -> anyhow::R
     Ok(spatia::Agent::builder().config(cfg).build()?)
 }
 
-/// What the input arguments point at, checked the way [`load_frame`] checks them.
+/// What the input arguments point at: a scene directory, or a photo with its depth map.
 pub fn observation(input: &InputArgs) -> anyhow::Result<spatia::Observation> {
     let path = &input.path;
     if path.is_dir() {
