@@ -38,7 +38,7 @@ mod words;
 pub use answer::{Answer, Evidence, EvidenceKind, Value};
 pub use grounded::Grounded;
 pub use llm::{Llm, PROMPT, SCENE_TOKENS, describe};
-pub use measure::{MIN_FIT_TOKENS, Measured, by_object, measure};
+pub use measure::{MIN_FIT_TOKENS, Measured, measure};
 pub use plan::{Plan, camera_distance, camera_position, plan};
 use spatia_reason::{Allocation, ParseError, Query, ResolveError, Strategy, Token, allocate};
 use spatia_scene::Scene;

@@ -51,17 +51,6 @@ impl Measured {
     }
 }
 
-/// The tokens of each object (all its parts), by object id.
-pub fn by_object(tokens: &[Token]) -> std::collections::BTreeMap<u16, Vec<&Token>> {
-    let mut m: std::collections::BTreeMap<u16, Vec<&Token>> = Default::default();
-    for t in tokens {
-        if let Ok(id) = t.node.split('.').next().unwrap_or("").parse::<u16>() {
-            m.entry(id).or_default().push(t);
-        }
-    }
-    m
-}
-
 /// Extent of the token boxes along the yawed axes: (low, high) in (u, v, z).
 fn token_box(toks: &[&Token], yaw_deg: f32) -> ([f32; 3], [f32; 3]) {
     let (s, c) = yaw_deg.to_radians().sin_cos();

@@ -143,7 +143,6 @@ fn dequantized<R: std::io::Read + std::io::Seek>(
 impl LanguageModel {
     /// Loads a GGUF file (llama architecture, tokenizer inside).
     pub fn load(path: &Path) -> Result<Self> {
-        let t = Instant::now();
         let mut file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
         let ct = gguf_file::Content::read(&mut file).map_err(|e| err(path, e))?;
         let tokenizer = tokenizer_from_gguf(&ct, path)?;
@@ -159,7 +158,6 @@ impl LanguageModel {
         let device = Device::Cpu;
         let (ct, mut buf) = dequantized(ct, &mut file, &device).map_err(|e| err(path, e))?;
         let model = ModelWeights::from_gguf(ct, &mut buf, &device).map_err(|e| err(path, e))?;
-        let _ = t;
         Ok(LanguageModel { model, tokenizer, eos, device, path: path.to_path_buf() })
     }
 
