@@ -73,7 +73,7 @@ fn directions_agree_with_the_ground_truth_on_unambiguous_pairs() {
     // The truth's own rule on its exact centres; pairs within 5 cm of the threshold are
     // not asked (CLEVR's rule for ambiguous cases).
     let (mut agree, mut total) = (0, 0);
-    for seed in 0..20 {
+    for seed in 0..40 {
         let c = case(seed);
         for (i, a) in c.scene.objects.iter().enumerate() {
             for (j, b) in c.scene.objects.iter().enumerate() {
@@ -101,13 +101,15 @@ fn directions_agree_with_the_ground_truth_on_unambiguous_pairs() {
             }
         }
     }
-    // Measured: 923 of 934 (98.8 %); every miss involves a table, whose perceived centre
-    // is 10-15 cm off where its top is partly hidden.
+    // Issue 4: >= 99 % agreement. Measured: 2,063 of 2,064 (99.95 %) over 40 scenes; the
+    // miss is a box 13 cm from a table's side, perceived 0.5 cm the other way. Before tables
+    // took their footprint from their upper points (floor beside a far leg's foot stretched
+    // it), 98.8 %.
     let rate = agree as f32 / total as f32;
     if std::env::var("SPATIA_VERBOSE").is_ok() {
         eprintln!("directions: {agree} of {total} agree");
     }
-    assert!(total > 300 && rate >= 0.985, "{agree} of {total}");
+    assert!(total > 1000 && rate >= 0.99, "{agree} of {total}");
 }
 
 #[test]

@@ -328,11 +328,15 @@ impl Scene {
             let visible = b.extents();
             let (fit_obj, shape) = if is_table {
                 let top = b.centre.z + b.half.z;
+                // The footprint from the top and the upper legs: floor beside a far leg's
+                // foot can join the leg and would stretch the footprint by decimetres.
+                let upper: Vec<[f32; 3]> = points.iter().filter(|p| p[2] >= TABLE_FOOTPRINT_FROM * top).copied().collect();
+                let fp = spatia_geom::Obb::gravity_aligned(&upper).unwrap_or(b);
                 let fb = Fit {
                     class: ShapeClass::Other,
-                    centre: Vec3::new(b.centre.x, b.centre.y, top / 2.0),
-                    size: Vec3::new(b.half.x * 2.0, b.half.y * 2.0, top),
-                    yaw_deg: b.yaw_deg(),
+                    centre: Vec3::new(fp.centre.x, fp.centre.y, top / 2.0),
+                    size: Vec3::new(fp.half.x * 2.0, fp.half.y * 2.0, top),
+                    yaw_deg: fp.yaw_deg(),
                     residual: f.residual,
                 };
                 (fb, ShapeClass::Other)
@@ -475,6 +479,9 @@ fn is_structure(points: &[[f32; 3]], camera_height: f32, flat_tol: f32) -> bool 
     let span = l2.max(0.0).sqrt() * 3.46;
     (flat && (span > 1.0 || zmin > camera_height)) || zmin > STRUCTURE_HEIGHT || span > STRUCTURE_SPAN
 }
+
+/// A table's footprint comes from its points at least this share of its height up.
+pub const TABLE_FOOTPRINT_FROM: f32 = 0.25;
 
 /// Anything spanning more than this (metres, along its longest axis) is taken for the room.
 pub const STRUCTURE_SPAN: f32 = 3.0;

@@ -441,7 +441,46 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             objects[i] = id;
         }
     }
+    if frame.ground == GroundSource::Floor {
+        let margin = |i: usize| 0.02 + 2.0 * cfg.sigma(cam[i][2]);
+        peel_floor_spill(&mut objects, &mut classes, &points, count as usize, &tol, &margin);
+    }
     Segmentation { classes, objects, points, normals, top_heights }
+}
+
+/// Floor pixels whose normals the object beside them disturbed (at the foot of a far table
+/// leg) are left unclassified and grow into that object, stretching its footprint by
+/// decimetres. An object's pixels on the floor plane are kept only under the footprint of
+/// its pixels above it (grown by 2 cm and the sensor's noise); the rest go back to the floor.
+fn peel_floor_spill(
+    objects: &mut [u32],
+    classes: &mut [Class],
+    points: &[[f32; 3]],
+    count: usize,
+    tol: &dyn Fn(usize) -> f32,
+    margin: &dyn Fn(usize) -> f32,
+) {
+    let mut above: Vec<Vec<usize>> = vec![Vec::new(); count + 1];
+    let mut low: Vec<Vec<usize>> = vec![Vec::new(); count + 1];
+    for (i, &o) in objects.iter().enumerate() {
+        if o != 0 {
+            if points[i][2].abs() < tol(i) { low[o as usize].push(i) } else { above[o as usize].push(i) }
+        }
+    }
+    for o in 1..=count {
+        // An object all at floor height (a flat mat, or noise at range) keeps its pixels.
+        if low[o].is_empty() || above[o].len() < low[o].len() {
+            continue;
+        }
+        let hull = hull_of(points, above[o].iter().copied());
+        for &i in &low[o] {
+            let p = Vec2::new(points[i][0], points[i][1]);
+            if !inside(&hull, p, margin(i)) {
+                objects[i] = 0;
+                classes[i] = Class::Floor;
+            }
+        }
+    }
 }
 
 /// Convex hull of the floor-plane positions of (at most about 4000 of) the pixels `px`.
