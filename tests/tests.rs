@@ -6,5 +6,6 @@ mod util;
 mod answer;
 mod eval;
 mod mesh;
+mod models;
 mod scene;
 mod synth;

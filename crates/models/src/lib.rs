@@ -22,6 +22,8 @@ use std::path::PathBuf;
 
 pub use embed::{Embedder, dot};
 pub use llm::{Generated, Generation, LanguageModel, tokenizer_from_gguf};
+#[cfg(feature = "pull")]
+pub use loader::pull;
 pub use loader::{MINILM, MODELS, ModelFiles, ModelSpec, SMOLLM2, hub_cache, install, resolve, resolve_in};
 
 /// What can go wrong with a model.
@@ -30,7 +32,7 @@ pub use loader::{MINILM, MODELS, ModelFiles, ModelSpec, SMOLLM2, hub_cache, inst
 pub enum Error {
     /// A model file is not where spatia looks.
     #[error(
-        "model {model} is not installed: {file} of {repo} was not found (looked in {searched}); install it with scripts/setup.sh, or download it into the hub cache with any Hugging Face tool (`spatia models pull {model}` prints how), or pass its folder explicitly"
+        "model {model} is not installed: {file} of {repo} was not found (looked in {searched}); install it with scripts/setup.sh, or download it with `spatia models pull {model}` (or any Hugging Face tool) into the hub cache, or pass its folder explicitly"
     )]
     Missing {
         /// Short name.
@@ -56,6 +58,18 @@ pub enum Error {
         /// The file.
         path: PathBuf,
         /// What is wrong.
+        reason: String,
+    },
+    /// A download (`spatia models pull`) failed.
+    #[error("could not download {file} of {repo} for model {model}: {reason}")]
+    Download {
+        /// Short name.
+        model: &'static str,
+        /// Hub repository.
+        repo: &'static str,
+        /// The file.
+        file: String,
+        /// Why.
         reason: String,
     },
     /// Running the model failed.

@@ -1,7 +1,8 @@
 //! Where model files come from, in one place: an explicit path, else the Hugging Face hub
 //! cache (`HF_HUB_CACHE`, else `HF_HOME/hub`, else `~/.cache/huggingface/hub`: files a
 //! user already fetched with any Hugging Face tool are found), else an error that says
-//! what is missing and how to fetch it. Nothing is downloaded implicitly.
+//! what is missing and how to fetch it. Nothing is downloaded implicitly: [`pull`] (the
+//! `pull` feature, `spatia models pull NAME`) is the one place that touches the network.
 
 use std::path::{Path, PathBuf};
 
@@ -121,4 +122,33 @@ pub fn install(spec: ModelSpec, files: &[(&str, &Path)], revision: &str, cache: 
         std::fs::copy(src, &dst).map_err(|e| io(src, e))?;
     }
     Ok(snap)
+}
+
+/// Downloads a model's files into the hub cache `cache` through hf-hub, as any Hugging
+/// Face tool would lay them out; files already there are not fetched again. `endpoint`
+/// (else `HF_ENDPOINT`, else https://huggingface.co) is the hub to ask; `HF_TOKEN` or the
+/// cache's token file authenticates when present.
+#[cfg(feature = "pull")]
+pub fn pull(spec: ModelSpec, cache: &Path, endpoint: Option<&str>, progress: bool) -> Result<ModelFiles> {
+    let fail = |file: &str, e: &dyn std::fmt::Display| Error::Download {
+        model: spec.name,
+        repo: spec.repo,
+        file: file.to_string(),
+        reason: e.to_string(),
+    };
+    let hub = hf_hub::Cache::new(cache.to_path_buf());
+    let mut builder = hf_hub::api::sync::ApiBuilder::from_cache(hub).with_progress(progress).with_retries(2);
+    if let Ok(token) = std::env::var("HF_TOKEN") {
+        builder = builder.with_token(Some(token));
+    }
+    if let Some(e) = endpoint.map(str::to_string).or_else(|| std::env::var("HF_ENDPOINT").ok()) {
+        builder = builder.with_endpoint(e.trim_end_matches('/').to_string());
+    }
+    let api = builder.build().map_err(|e| fail(spec.files[0], &e))?;
+    let repo = api.model(spec.repo.to_string());
+    let mut paths = Vec::with_capacity(spec.files.len());
+    for file in spec.files {
+        paths.push(repo.get(file).map_err(|e| fail(file, &e))?);
+    }
+    Ok(ModelFiles { spec, paths })
 }

@@ -190,6 +190,9 @@ pub enum ModelsCommand {
     Pull {
         /// The model's short name (see `spatia models list`).
         name: String,
+        /// The hub to download from (default: `HF_ENDPOINT`, else https://huggingface.co).
+        #[arg(long)]
+        endpoint: Option<String>,
     },
 }
 
