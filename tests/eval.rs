@@ -88,3 +88,29 @@ fn clevr_questions_are_answered_from_their_scene_graphs() {
         assert_eq!(r["accuracy"].as_f64(), Some(1.0), "{relations}: {r}");
     }
 }
+
+#[test]
+fn both_decoders_answer_a_sample_side_by_side() {
+    // Issue 7: the eval reports the grounded and the language-model decoder side by side.
+    let dir = TempDir::new("eval-compare");
+    std::fs::create_dir_all(dir.join("suites")).unwrap();
+    let spec = dir.join("suites/pair.json");
+    std::fs::write(&spec, r#"{"name": "pair", "seed": 2100, "scenes": 3, "budgets": [], "max_questions": 60}"#).unwrap();
+    let out = dir.join("report");
+    let o = spatia(["eval", "--spec", &spec.display().to_string(), "--out", &out.display().to_string(), "--compare", "8", "--no-ablation"]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("decoders side by side on 8 questions"), "{}", stdout(&o));
+    let report: Json = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let rows = report["decoders"].as_array().unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r["decoder"].as_str().unwrap()).collect();
+    assert_eq!(names, ["grounded", "llm"]);
+    for r in rows {
+        assert_eq!(r["questions"], 8);
+        let (v, t) = (r["value_accuracy"].as_f64().unwrap(), r["text_accuracy"].as_f64().unwrap());
+        assert!((0.0..=1.0).contains(&v) && (0.0..=1.0).contains(&t), "{r}");
+    }
+    // The grounded sentence states the grounded value; the model costs far more time.
+    let (g, l) = (&rows[0], &rows[1]);
+    assert!(g["text_accuracy"].as_f64().unwrap() >= g["value_accuracy"].as_f64().unwrap() - 0.13, "{g}");
+    assert!(l["seconds_per_question"].as_f64().unwrap() > g["seconds_per_question"].as_f64().unwrap());
+}

@@ -60,6 +60,10 @@ pub struct EvalArgs {
     /// Skip the allocation ablation (budgets x strategies).
     #[arg(long)]
     pub no_ablation: bool,
+    /// Answer a sample of N questions (spread over every family) with both decoders,
+    /// grounded and llm, and report them side by side (default: 40 with --decoder llm, else none).
+    #[arg(long, value_name = "N")]
+    pub compare: Option<usize>,
     /// CLEVR scenes JSON (e.g. CLEVR_val_scenes.json): answer CLEVR questions from these scene graphs.
     #[arg(long, value_name = "FILE", requires = "clevr_questions")]
     pub clevr_scenes: Option<PathBuf>,

@@ -5,6 +5,7 @@
 
 mod chart;
 mod clevr;
+mod compare;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -213,40 +214,44 @@ struct Suite {
 }
 
 fn answer_all(agent: &Agent, suite: &Suite, only: Option<&(dyn Fn(&TruthLine) -> bool + Sync)>) -> Vec<Outcome> {
-    suite
-        .questions
-        .par_iter()
-        .filter_map(|q| {
-            let t = suite.truth.get(&q.id)?;
-            if only.is_some_and(|f| !f(t)) {
-                return None;
+    suite.questions.par_iter().filter_map(|q| answer_one(agent, suite, q, only)).collect()
+}
+
+/// [`answer_all`] one question after another: for a decoder that runs a model, which
+/// uses every core itself.
+fn answer_in_turn(agent: &Agent, suite: &Suite, only: Option<&(dyn Fn(&TruthLine) -> bool + Sync)>) -> Vec<Outcome> {
+    suite.questions.iter().filter_map(|q| answer_one(agent, suite, q, only)).collect()
+}
+
+fn answer_one(agent: &Agent, suite: &Suite, q: &QuestionLine, only: Option<&(dyn Fn(&TruthLine) -> bool + Sync)>) -> Option<Outcome> {
+    let t = suite.truth.get(&q.id)?;
+    if only.is_some_and(|f| !f(t)) {
+        return None;
+    }
+    let mut o = Outcome {
+        id: q.id.clone(),
+        family: t.family.clone(),
+        question: q.question.clone(),
+        expected: t.expected.clone(),
+        given: None,
+        text: String::new(),
+        ok: false,
+        ok25: false,
+        error: None,
+    };
+    match suite.scenes.get(&q.scene) {
+        Some(Ok(scene)) => match agent.ask(scene, &q.question) {
+            Ok(a) => {
+                (o.ok, o.ok25) = score(t, &a.value, &a.text);
+                o.given = serde_json::to_value(&a.value).ok();
+                o.text = a.text;
             }
-            let mut o = Outcome {
-                id: q.id.clone(),
-                family: t.family.clone(),
-                question: q.question.clone(),
-                expected: t.expected.clone(),
-                given: None,
-                text: String::new(),
-                ok: false,
-                ok25: false,
-                error: None,
-            };
-            match suite.scenes.get(&q.scene) {
-                Some(Ok(scene)) => match agent.ask(scene, &q.question) {
-                    Ok(a) => {
-                        (o.ok, o.ok25) = score(t, &a.value, &a.text);
-                        o.given = serde_json::to_value(&a.value).ok();
-                        o.text = a.text;
-                    }
-                    Err(e) => o.error = Some(e.to_string()),
-                },
-                Some(Err(e)) => o.error = Some(e.clone()),
-                None => o.error = Some(format!("scene {} was not read", q.scene)),
-            }
-            Some(o)
-        })
-        .collect()
+            Err(e) => o.error = Some(e.to_string()),
+        },
+        Some(Err(e)) => o.error = Some(e.clone()),
+        None => o.error = Some(format!("scene {} was not read", q.scene)),
+    }
+    Some(o)
 }
 
 fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
@@ -381,6 +386,27 @@ pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
     };
     let para_with = fam.get("paraphrase").map(|(n, r, _)| *r as f32 / (*n).max(1) as f32);
 
+    // The decoders side by side on a sample (the language model takes ~1 s a question).
+    let compare_n = a.compare.unwrap_or(if base.config().decoder == spatia::DecoderKind::Llm { 40 } else { 0 });
+    let mut decoders: Vec<compare::DecoderScore> = Vec::new();
+    if compare_n > 0 {
+        let ids = compare::sample(&suite.truth, compare_n);
+        let only = |t: &TruthLine| ids.contains(&t.id);
+        for kind in [spatia::DecoderKind::Grounded, spatia::DecoderKind::Llm] {
+            let agent = Agent::builder()
+                .config(spatia::Config { decoder: kind, ..base.config().clone() })
+                .build()
+                .context("the side-by-side comparison needs both decoders")?;
+            let t = Instant::now();
+            let o = if kind == spatia::DecoderKind::Llm {
+                answer_in_turn(&agent, &suite, Some(&only))
+            } else {
+                answer_all(&agent, &suite, Some(&only))
+            };
+            decoders.push(compare::score(agent.decoder_name(), &o, &suite.truth, t.elapsed().as_secs_f64()));
+        }
+    }
+
     // Worst failures: metric ones by relative error, then the rest in order.
     let mut failures: Vec<&Outcome> = outcomes.iter().filter(|o| !o.ok).collect();
     let rel_err = |o: &Outcome| {
@@ -419,6 +445,7 @@ pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
         "questions_per_second": qps,
         "families": fam.iter().map(|(f, (n, r, r25))| (f.clone(), serde_json::json!({"questions": n, "accuracy": *r as f32 / (*n).max(1) as f32, "accuracy_25": *r25 as f32 / (*n).max(1) as f32}))).collect::<BTreeMap<_, _>>(),
         "ablation": curves.iter().map(|(s, p)| (s.clone(), p.iter().map(|(b, acc)| serde_json::json!({"budget": b, "accuracy": acc})).collect::<Vec<_>>())).collect::<BTreeMap<_, _>>(),
+        "decoders": decoders,
         "phrase_matching": {"model": base.phrase_matcher().is_some(), "paraphrase_accuracy": para_with, "paraphrase_accuracy_without": para_without},
         "failures": failures.iter().take(50).collect::<Vec<_>>(),
     });
@@ -466,6 +493,20 @@ pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
                 100.0 * w,
                 100.0 * wo
             )?;
+        }
+        if let Some(first) = decoders.first() {
+            writeln!(out, "decoders side by side on {} questions (every family):", first.questions)?;
+            writeln!(out, "  {:<10} {:>10} {:>16} {:>12}", "decoder", "value acc", "text states it", "s/question")?;
+            for d in &decoders {
+                writeln!(
+                    out,
+                    "  {:<10} {:>9.1}% {:>15.1}% {:>12.3}",
+                    d.decoder,
+                    100.0 * d.value_accuracy,
+                    100.0 * d.text_accuracy,
+                    d.seconds_per_question
+                )?;
+            }
         }
         if !curves.is_empty() {
             writeln!(out, "metric + describe accuracy by budget:")?;
