@@ -125,25 +125,27 @@ fn row_dot_avx2(q: &[i8], scales: &[f32], xq: &[i8], xs: &[f32]) -> f32 {
 
 /// A weight matrix (out x in) for both passes.
 struct Linear {
-    /// f32, for the prompt's matrix products; `None` where only the token pass uses it.
-    f32: Option<Tensor>,
+    /// f32, for the prompt's matrix products.
+    f32: Tensor,
+    /// 8-bit, for each new token.
     q: Int8,
 }
 
-impl Linear {
-    fn new(w: Tensor, with_f32: bool) -> candle_core::Result<Self> {
+impl Int8 {
+    fn from_tensor(w: &Tensor) -> candle_core::Result<Self> {
         let (rows, cols) = w.dims2()?;
-        let data = w.flatten_all()?.to_vec1::<f32>()?;
-        let q = Int8::from_rows(&data, rows, cols);
-        Ok(Linear { f32: with_f32.then_some(w), q })
+        Ok(Int8::from_rows(&w.flatten_all()?.to_vec1::<f32>()?, rows, cols))
+    }
+}
+
+impl Linear {
+    fn new(w: Tensor) -> candle_core::Result<Self> {
+        Ok(Linear { q: Int8::from_tensor(&w)?, f32: w })
     }
 
     /// (n, in) -> (n, out) through candle.
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-        match &self.f32 {
-            Some(w) => x.matmul(&w.t()?),
-            None => candle_core::bail!("weight kept in 8 bits only"),
-        }
+        x.matmul(&self.f32.t()?)
     }
 }
 
@@ -201,19 +203,16 @@ impl Llama {
         }
         let mut get = |name: &str| ct.tensor(&mut *r, name, &device).and_then(|q| q.dequantize(&device));
         let vec = |t: Tensor| t.flatten_all().and_then(|t| t.to_vec1::<f32>());
-        let embed_t = get("token_embd.weight")?;
-        let (vocab, _) = embed_t.dims2()?;
-        let embed_data = vec(embed_t.clone())?;
-        let embed = Int8::from_rows(&embed_data, vocab, hidden);
+        let embed = Int8::from_tensor(&get("token_embd.weight")?)?;
         let head = match get("output.weight") {
-            Ok(w) => Linear::new(w, false)?.q,
-            Err(_) => Int8::from_rows(&embed_data, vocab, hidden),
+            Ok(w) => Int8::from_tensor(&w)?,
+            // Tied to the embedding: the same rows, rounded the same way.
+            Err(_) => Int8 { rows: embed.rows, cols: embed.cols, q: embed.q.clone(), scales: embed.scales.clone() },
         };
-        drop(embed_data);
         let norm = vec(get("output_norm.weight")?)?;
         let mut layers = Vec::with_capacity(n_layer);
         for l in 0..n_layer {
-            let mut lin = |n: &str| get(&format!("blk.{l}.{n}.weight")).and_then(|w| Linear::new(w, true));
+            let mut lin = |n: &str| get(&format!("blk.{l}.{n}.weight")).and_then(Linear::new);
             let (wq, wk, wv, wo) = (lin("attn_q")?, lin("attn_k")?, lin("attn_v")?, lin("attn_output")?);
             let (gate, up, down) = (lin("ffn_gate")?, lin("ffn_up")?, lin("ffn_down")?);
             let attn_norm = vec(get(&format!("blk.{l}.attn_norm.weight"))?)?;
@@ -272,20 +271,25 @@ impl Llama {
             cache.0.extend(k.squeeze(0)?.transpose(0, 1)?.contiguous()?.flatten_all()?.to_vec1::<f32>()?);
             cache.1.extend(v.flatten_all()?.to_vec1::<f32>()?);
             // Causal attention over the cache in plain loops, a block of query rows of
-            // one key/value head at a time so that each key and value is read once per
-            // block (row by row, rereading the cache bound the prompt by cache traffic).
+            // one key/value head at a time.
             let q = q.squeeze(0)?.transpose(0, 1)?.contiguous()?.flatten_all()?.to_vec1::<f32>()?;
             let (keys, values) = (&cache.0, &cache.1);
             let shape = Shape { n_kv: nkv, groups, head_dim: hd, hidden: self.hidden };
             let tasks: Vec<(usize, usize)> = (0..nkv).flat_map(|kv| (0..n).step_by(ROWS).map(move |i0| (kv, i0))).collect();
-            let outs: Vec<Vec<f32>> =
-                tasks.par_iter().map(|&(kv, i0)| attend_rows_fast(avx2, &shape, &q, keys, values, kv, i0..(i0 + ROWS).min(n))).collect();
+            let outs: Vec<Vec<f32>> = tasks
+                .par_iter()
+                .map(|&(kv, i0)| {
+                    let end = (i0 + ROWS).min(n);
+                    attend_rows_fast(avx2, &shape, &q[i0 * self.hidden..end * self.hidden], keys, values, kv, i0..end)
+                })
+                .collect();
+            // Each output row of a task is its key/value head's query heads, side by side.
+            let span = groups * hd;
             let mut y = vec![0f32; n * self.hidden];
             for (&(kv, i0), out) in tasks.iter().zip(&outs) {
-                for (k, o) in out.chunks(hd).enumerate() {
-                    let (r, g) = (k / groups, k % groups);
-                    let at = (i0 + r) * self.hidden + (kv * groups + g) * hd;
-                    y[at..at + hd].copy_from_slice(o);
+                for (r, o) in out.chunks(span).enumerate() {
+                    let at = (i0 + r) * self.hidden + kv * span;
+                    y[at..at + span].copy_from_slice(o);
                 }
             }
             let y = Tensor::from_vec(y, (n, self.hidden), &dev)?;
@@ -307,9 +311,9 @@ impl Llama {
 
     /// Appends one token; returns the logits after it.
     pub(crate) fn step(&mut self, id: u32) -> Vec<f32> {
-        let (hd, nh, nkv, width) = (self.head_dim, self.n_head, self.n_kv, self.hidden);
+        let (hd, nkv, width) = (self.head_dim, self.n_kv, self.hidden);
         let pos = self.len();
-        let groups = nh / nkv;
+        let groups = self.n_head / nkv;
         let mut x = vec![0f32; width];
         self.embed.row(id as usize, &mut x);
         let (mut h, mut q, mut k, mut v) = (vec![0f32; width], vec![0f32; width], vec![0f32; nkv * hd], vec![0f32; nkv * hd]);
@@ -317,8 +321,8 @@ impl Llama {
         let mut o = vec![0f32; width];
         let ffn = self.layers.first().map_or(0, |l| l.gate.q.rows);
         let (mut g, mut u) = (vec![0f32; ffn], vec![0f32; ffn]);
-        let mut scores = vec![0f32; pos + 1];
         let avx2 = has_avx2();
+        let shape = Shape { n_kv: nkv, groups, head_dim: hd, hidden: width };
         for (layer, cache) in self.layers.iter().zip(&mut self.cache) {
             h.copy_from_slice(&x);
             rms_norm(&mut h, &layer.attn_norm, self.eps);
@@ -329,9 +333,8 @@ impl Llama {
             rope(&mut k, hd, pos, &self.inv_freq);
             cache.0.extend_from_slice(&k);
             cache.1.extend_from_slice(&v);
-            for head in 0..nh {
-                let span = head * hd..(head + 1) * hd;
-                attend_fast(avx2, &q[span.clone()], &cache.0, &cache.1, head / groups, nkv, hd, &mut scores, &mut y[span]);
+            for (kv, ykv) in y.chunks_mut(groups * hd).enumerate() {
+                ykv.copy_from_slice(&attend_rows_fast(avx2, &shape, &q, &cache.0, &cache.1, kv, pos..pos + 1));
             }
             layer.wo.q.matvec(&y, &mut o);
             x.iter_mut().zip(&o).for_each(|(a, b)| *a += b);
@@ -349,7 +352,7 @@ impl Llama {
     /// Bytes of weights held.
     pub(crate) fn bytes(&self) -> usize {
         let int8 = |q: &Int8| q.q.len() + 4 * q.scales.len();
-        let lin = |l: &Linear| int8(&l.q) + l.f32.as_ref().map_or(0, |t| 4 * t.elem_count());
+        let lin = |l: &Linear| int8(&l.q) + 4 * l.f32.elem_count();
         int8(&self.embed)
             + int8(&self.head)
             + self
@@ -372,7 +375,10 @@ struct Shape {
 }
 
 /// Causal attention of query rows `rows` (every query head of key/value head `kv`) over
-/// the cache; returns [row][group][dim].
+/// the cache; `q` holds those rows only, [row][head][dim]; returns [row][group][dim].
+/// The prompt pass attends blocks of rows (each key and value is then read once per
+/// block: row by row, rereading the cache bound the prompt by cache traffic); the token
+/// pass, its one new row.
 #[inline(always)]
 fn attend_rows(sh: &Shape, q: &[f32], keys: &[f32], values: &[f32], kv: usize, rows: std::ops::Range<usize>) -> Vec<f32> {
     let (hd, groups, nkv) = (sh.head_dim, sh.groups, sh.n_kv);
@@ -384,7 +390,7 @@ fn attend_rows(sh: &Shape, q: &[f32], keys: &[f32], values: &[f32], kv: usize, r
         let kt = &keys[(t * nkv + kv) * hd..(t * nkv + kv + 1) * hd];
         for i in i0.max(t)..end {
             for g in 0..groups {
-                let at = i * sh.hidden + (kv * groups + g) * hd;
+                let at = (i - i0) * sh.hidden + (kv * groups + g) * hd;
                 scores[((i - i0) * groups + g) * end + t] = dot(&q[at..at + hd], kt) * scale;
             }
         }
@@ -419,42 +425,6 @@ fn attend_rows_fast(avx2: bool, sh: &Shape, q: &[f32], keys: &[f32], values: &[f
     }
     let _ = avx2;
     attend_rows(sh, q, keys, values, kv, rows)
-}
-
-/// [`attend`] compiled for AVX2 where the CPU has it.
-#[allow(clippy::too_many_arguments)]
-fn attend_fast(avx2: bool, q: &[f32], keys: &[f32], values: &[f32], kv: usize, nkv: usize, hd: usize, scores: &mut [f32], out: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    if avx2 {
-        #[target_feature(enable = "avx2,fma")]
-        #[allow(clippy::too_many_arguments)]
-        unsafe fn inner(q: &[f32], keys: &[f32], values: &[f32], kv: usize, nkv: usize, hd: usize, scores: &mut [f32], out: &mut [f32]) {
-            attend(q, keys, values, kv, nkv, hd, scores, out)
-        }
-        // SAFETY: `avx2` comes from `has_avx2`, which found AVX2 and FMA on this CPU.
-        return unsafe { inner(q, keys, values, kv, nkv, hd, scores, out) };
-    }
-    let _ = avx2;
-    attend(q, keys, values, kv, nkv, hd, scores, out)
-}
-
-/// One query head over the first `scores.len()` cached positions of key/value head `kv`
-/// (cache layout [pos][kv head][dim]): softmax of scaled dot products, then the weighted
-/// sum of values into `out`.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn attend(q: &[f32], keys: &[f32], values: &[f32], kv: usize, nkv: usize, hd: usize, scores: &mut [f32], out: &mut [f32]) {
-    let scale = 1.0 / (hd as f32).sqrt();
-    for (t, s) in scores.iter_mut().enumerate() {
-        let at = (t * nkv + kv) * hd;
-        *s = dot(q, &keys[at..at + hd]) * scale;
-    }
-    softmax(scores);
-    out.fill(0.0);
-    for (t, &p) in scores.iter().enumerate() {
-        let at = (t * nkv + kv) * hd;
-        out.iter_mut().zip(&values[at..at + hd]).for_each(|(a, b)| *a += p * b);
-    }
 }
 
 /// A dot product in eight lanes (a plain float sum would not vectorise).

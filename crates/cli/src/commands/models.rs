@@ -49,7 +49,7 @@ pub fn run(a: ModelsArgs) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        ModelsCommand::Pull { name, endpoint: a_endpoint } => {
+        ModelsCommand::Pull { name, endpoint } => {
             let Some(m) = MODELS.iter().find(|m| m.name == name) else {
                 let known: Vec<&str> = MODELS.iter().map(|m| m.name).collect();
                 bail!("no model called {name}; spatia knows: {}", known.join(", "));
@@ -58,7 +58,7 @@ pub fn run(a: ModelsArgs) -> anyhow::Result<ExitCode> {
                 writeln!(out, "{} is already installed: {}", m.name, f.paths.first().map_or(String::new(), |p| p.display().to_string()))?;
                 return Ok(ExitCode::SUCCESS);
             }
-            pull(*m, a_endpoint.as_deref(), &mut out)
+            pull(*m, endpoint.as_deref(), &mut out)
         }
     }
 }
