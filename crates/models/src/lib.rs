@@ -11,12 +11,14 @@
 //! loops (see the `llama` module for why), its tokenizer built from the file's own
 //! vocabulary and merges.
 //!
-//! [`Embedder`] is all-MiniLM-L6-v2 (candle's BERT) with attention-masked mean pooling:
-//! spatia matches words it does not know ("couch", "perched upon") to the scene's labels
+//! [`Embedder`] is all-MiniLM-L6-v2, a BERT encoder over 8-bit weights that gives
+//! candle's BERT embeddings within rounding (see the `embed` module for why), with mean
+//! pooling over the phrase's own tokens: spatia matches words it does not know ("couch", "perched upon") to the scene's labels
 //! and to its relation phrases by cosine similarity.
 #![warn(missing_docs)]
 
 mod embed;
+mod kernels;
 mod llama;
 mod llm;
 mod loader;

@@ -18,111 +18,7 @@ use candle_core::quantized::gguf_file;
 use candle_core::{DType, Device, IndexOp, Tensor};
 use rayon::prelude::*;
 
-/// Weights in 8 bits, one f32 scale per block of [`BLOCK`] along each row.
-pub(crate) struct Int8 {
-    rows: usize,
-    cols: usize,
-    q: Vec<i8>,
-    scales: Vec<f32>,
-}
-
-/// Values sharing one scale.
-const BLOCK: usize = 32;
-
-impl Int8 {
-    fn from_rows(w: &[f32], rows: usize, cols: usize) -> Self {
-        let blocks = cols.div_ceil(BLOCK);
-        let mut q = vec![0i8; rows * cols];
-        let mut scales = vec![0f32; rows * blocks];
-        q.par_chunks_mut(cols).zip(scales.par_chunks_mut(blocks)).enumerate().for_each(|(r, (qr, sr))| {
-            let row = &w[r * cols..(r + 1) * cols];
-            for (b, (qb, xb)) in qr.chunks_mut(BLOCK).zip(row.chunks(BLOCK)).enumerate() {
-                let amax = xb.iter().fold(0f32, |m, v| m.max(v.abs()));
-                let s = amax / 127.0;
-                sr[b] = s;
-                let inv = if s > 0.0 { 1.0 / s } else { 0.0 };
-                for (o, v) in qb.iter_mut().zip(xb) {
-                    *o = (v * inv).round().clamp(-127.0, 127.0) as i8;
-                }
-            }
-        });
-        Int8 { rows, cols, q, scales }
-    }
-
-    /// Row `r` back in f32 (an embedding lookup).
-    fn row(&self, r: usize, out: &mut [f32]) {
-        let blocks = self.cols.div_ceil(BLOCK);
-        let q = &self.q[r * self.cols..(r + 1) * self.cols];
-        for (b, (ob, qb)) in out.chunks_mut(BLOCK).zip(q.chunks(BLOCK)).enumerate() {
-            let s = self.scales[r * blocks + b];
-            for (o, &v) in ob.iter_mut().zip(qb) {
-                *o = v as f32 * s;
-            }
-        }
-    }
-
-    /// `y = W x`: `x` is rounded to 8 bits per block of 32 too, so each block is one
-    /// integer dot product (what the CPU multiplies fastest), scaled once.
-    fn matvec(&self, x: &[f32], y: &mut [f32]) {
-        debug_assert!(x.len() == self.cols && y.len() == self.rows);
-        let (cols, blocks) = (self.cols, self.cols.div_ceil(BLOCK));
-        let xq = Int8::from_rows(x, 1, cols);
-        let avx2 = has_avx2();
-        y.par_chunks_mut(64).enumerate().for_each(|(c, ys)| {
-            for (k, out) in ys.iter_mut().enumerate() {
-                let r = c * 64 + k;
-                let (q, s) = (&self.q[r * cols..(r + 1) * cols], &self.scales[r * blocks..(r + 1) * blocks]);
-                *out = if avx2 { row_dot_avx2(q, s, &xq.q, &xq.scales) } else { row_dot(q, s, &xq.q, &xq.scales) };
-            }
-        });
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-fn has_avx2() -> bool {
-    std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn has_avx2() -> bool {
-    false
-}
-
-/// One row's dot product with an 8-bit vector: per block an integer sum of products
-/// (which the compiler turns into widening multiply-adds), times both scales.
-#[inline(always)]
-fn row_dot(q: &[i8], scales: &[f32], xq: &[i8], xs: &[f32]) -> f32 {
-    let mut total = 0f32;
-    for (((qb, xb), s), t) in q.chunks(BLOCK).zip(xq.chunks(BLOCK)).zip(scales).zip(xs) {
-        let acc: i32 = match (<&[i8; BLOCK]>::try_from(qb), <&[i8; BLOCK]>::try_from(xb)) {
-            (Ok(a), Ok(b)) => {
-                let mut acc = [0i32; 8];
-                for i in 0..BLOCK {
-                    acc[i % 8] += a[i] as i32 * b[i] as i32;
-                }
-                acc.iter().sum()
-            }
-            _ => qb.iter().zip(xb).map(|(&a, &b)| a as i32 * b as i32).sum(),
-        };
-        total += acc as f32 * s * t;
-    }
-    total
-}
-
-#[cfg(target_arch = "x86_64")]
-fn row_dot_avx2(q: &[i8], scales: &[f32], xq: &[i8], xs: &[f32]) -> f32 {
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn inner(q: &[i8], scales: &[f32], xq: &[i8], xs: &[f32]) -> f32 {
-        row_dot(q, scales, xq, xs)
-    }
-    // SAFETY: only called after `has_avx2` found AVX2 and FMA on this CPU.
-    unsafe { inner(q, scales, xq, xs) }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn row_dot_avx2(q: &[i8], scales: &[f32], xq: &[i8], xs: &[f32]) -> f32 {
-    row_dot(q, scales, xq, xs)
-}
+use crate::kernels::{Int8, exp_nonpositive, has_avx2};
 
 /// A weight matrix (out x in) for both passes.
 struct Linear {
@@ -130,13 +26,6 @@ struct Linear {
     f32: Tensor,
     /// 8-bit, for each new token.
     q: Int8,
-}
-
-impl Int8 {
-    fn from_tensor(w: &Tensor) -> candle_core::Result<Self> {
-        let (rows, cols) = w.dims2()?;
-        Ok(Int8::from_rows(&w.flatten_all()?.to_vec1::<f32>()?, rows, cols))
-    }
 }
 
 impl Linear {
@@ -208,7 +97,7 @@ impl Llama {
         let head = match get("output.weight") {
             Ok(w) => Int8::from_tensor(&w)?,
             // Tied to the embedding: the same rows, rounded the same way.
-            Err(_) => Int8 { rows: embed.rows, cols: embed.cols, q: embed.q.clone(), scales: embed.scales.clone() },
+            Err(_) => embed.clone(),
         };
         let norm = vec(get("output_norm.weight")?)?;
         let mut layers = Vec::with_capacity(n_layer);
@@ -364,10 +253,9 @@ impl Llama {
 
     /// Bytes of weights held.
     pub(crate) fn bytes(&self) -> usize {
-        let int8 = |q: &Int8| q.q.len() + 4 * q.scales.len();
-        let lin = |l: &Linear| int8(&l.q) + 4 * l.f32.elem_count();
-        int8(&self.embed)
-            + int8(&self.head)
+        let lin = |l: &Linear| l.q.bytes() + 4 * l.f32.elem_count();
+        self.embed.bytes()
+            + self.head.bytes()
             + self
                 .layers
                 .iter()
@@ -476,61 +364,4 @@ fn softmax(x: &mut [f32]) {
     x.iter_mut().for_each(|v| *v = exp_nonpositive(*v - m));
     let sum = x.iter().sum::<f32>();
     x.iter_mut().for_each(|v| *v /= sum);
-}
-
-/// `exp(x)` for `x <= 0` (a softmax after its maximum) within 2e-7 relative, in plain
-/// arithmetic that vectorises: `libm`'s `exp` per score was most of a long prompt's time.
-#[inline(always)]
-fn exp_nonpositive(x: f32) -> f32 {
-    const LOG2E: f32 = std::f32::consts::LOG2_E;
-    const LN2_HI: f32 = 0.693_145_75;
-    const LN2_LO: f32 = 1.428_606_8e-6;
-    const ROUND: f32 = 12_582_912.0; // 1.5 * 2^23: adding and subtracting it rounds
-    let x = x.max(-87.0);
-    let n = (x * LOG2E + ROUND) - ROUND;
-    let r = (x - n * LN2_HI) - n * LN2_LO;
-    let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_softmax_exponential_is_accurate() {
-        for i in 0..20_000 {
-            let x = -(i as f32) * 0.004;
-            let (got, want) = (exp_nonpositive(x), x.exp());
-            assert!((got - want).abs() <= 3e-7 * want + 1e-38, "exp({x}) = {got}, not {want}");
-        }
-        assert!(exp_nonpositive(-1e9) < 1e-37 && exp_nonpositive(0.0) == 1.0);
-    }
-
-    #[test]
-    fn eight_bit_products_are_exact_over_the_rounded_weights() {
-        let (rows, cols) = (70, 100); // a partial block and a partial rayon chunk
-        let w: Vec<f32> = (0..rows * cols).map(|i| ((i * 7919) % 201) as f32 / 100.0 - 1.0).collect();
-        let x: Vec<f32> = (0..cols).map(|i| ((i * 31) % 17) as f32 / 8.0 - 1.0).collect();
-        let q = Int8::from_rows(&w, rows, cols);
-        let mut y = vec![0f32; rows];
-        q.matvec(&x, &mut y);
-        let mut row = vec![0f32; cols];
-        let xq = Int8::from_rows(&x, 1, cols);
-        let mut xr = vec![0f32; cols];
-        xq.row(0, &mut xr);
-        for (r, got) in y.iter().enumerate() {
-            q.row(r, &mut row);
-            // Rounding moves each weight by at most half a step of its block's scale.
-            for (b, (a, w)) in row.chunks(BLOCK).zip(w[r * cols..(r + 1) * cols].chunks(BLOCK)).enumerate() {
-                let step = q.scales[r * 4 + b];
-                assert!(a.iter().zip(w).all(|(a, w)| (a - w).abs() <= 0.5 * step + 1e-6));
-            }
-            // The vector is rounded the same way: exact over both rounded operands.
-            let want: f32 = row.iter().zip(&xr).map(|(a, b)| a * b).sum();
-            assert!((got - want).abs() < 1e-4 * (1.0 + want.abs()), "row {r}: {got} vs {want}");
-            let plain = row_dot(&q.q[r * cols..(r + 1) * cols], &q.scales[r * 4..(r + 1) * 4], &xq.q, &xq.scales);
-            assert!((plain - got).abs() < 1e-4 * (1.0 + want.abs()), "the vectorised path agrees with the plain one");
-        }
-    }
 }

@@ -77,6 +77,32 @@ fn tiny_bert(cache: &std::path::Path) {
     install(MINILM, &refs, "0123abcd", cache).unwrap();
 }
 
+/// candle's BERT on the same files: the reference the embedder's own encoder is held to
+/// (attention-masked mean pooling, unit length).
+fn candle_embedding(files: &spatia_models::ModelFiles, text: &str) -> Vec<f32> {
+    let dev = Device::Cpu;
+    let cfg: Config = serde_json::from_str(&std::fs::read_to_string(files.get("config.json").unwrap()).unwrap()).unwrap();
+    let vb =
+        VarBuilder::from_tensors(candle_core::safetensors::load(files.get("model.safetensors").unwrap(), &dev).unwrap(), DType::F32, &dev);
+    let model = BertModel::load(vb, &cfg).unwrap();
+    let mut tok = tokenizers::Tokenizer::from_file(files.get("tokenizer.json").unwrap()).unwrap();
+    tok.with_padding(None);
+    let enc = tok.encode(text, true).unwrap();
+    let ids = Tensor::new(enc.get_ids(), &dev).unwrap().unsqueeze(0).unwrap();
+    let hidden = model.forward(&ids, &ids.zeros_like().unwrap(), None).unwrap();
+    let mean = hidden.mean(1).unwrap().squeeze(0).unwrap().to_vec1::<f32>().unwrap();
+    let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt();
+    mean.iter().map(|v| v / norm).collect()
+}
+
+/// The embedder's encoder (8-bit weights, plain loops) gives candle's BERT embeddings.
+fn agrees_with_candle(files: &spatia_models::ModelFiles, e: &Embedder, texts: &[&str], min_cosine: f32) {
+    for t in texts {
+        let cos = spatia_models::dot(&e.embed(t).unwrap(), &candle_embedding(files, t));
+        assert!(cos >= min_cosine, "{t}: cosine {cos} with candle's BERT");
+    }
+}
+
 #[test]
 fn a_tiny_bert_loads_and_runs_through_the_production_path() {
     let cache = Dir::new("tiny");
@@ -89,6 +115,7 @@ fn a_tiny_bert_loads_and_runs_through_the_production_path() {
     assert!((a.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4, "unit length");
     assert_eq!(a, e.embed("The red box").unwrap(), "deterministic, and the normaliser ran");
     assert!(e.similarity("the red box", "banana").unwrap() < 0.9999);
+    agrees_with_candle(&files, &e, &["the red box", "chair on the table", "ball"], 0.999);
 }
 
 /// The real model, as scripts/setup.sh installs it (CI runs the set-up first).
@@ -104,4 +131,5 @@ fn minilm_orders_sensible_pairs() {
     let rels: Vec<String> = ["on top of", "left of", "behind", "under"].iter().map(|s| s.to_string()).collect();
     let best = e.best("perched upon", &rels).unwrap().unwrap();
     assert_eq!(best.0, "on top of", "{best:?}");
+    agrees_with_candle(&files, &e, &["perched upon", "couch", "What is to the left of the red sphere?"], 0.995);
 }
