@@ -37,6 +37,7 @@
 mod colour;
 mod config;
 mod json;
+pub mod noise;
 mod parts;
 mod segment;
 mod shape;
@@ -272,7 +273,9 @@ impl Scene {
     /// Builds the scene of a frame; with `masks`, those are the objects.
     pub fn build(frame: &RgbdFrame, masks: Option<&UserMasks>, cfg: &SceneConfig) -> Result<Self> {
         let (w, h) = (frame.width(), frame.height());
-        let surface = GridSurface::from_frame(frame, &cfg.mesh);
+        let mut surface = GridSurface::from_frame(frame, &cfg.mesh);
+        let noise_scale = noise::scale(&surface, cfg);
+        surface.normals = noise::smooth_normals(&surface, &|z| noise_scale * cfg.sigma(z), frame.intrinsics.fx);
         let (sframe, planes) = surface.scene_frame(&cfg.ransac);
         let seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg);
 

@@ -94,70 +94,17 @@ impl Dsu {
     }
 }
 
-/// Box-filtered normals (5x5, same surface only), renormalised: per-pixel normals from a
-/// noisy sensor point anywhere at range, their average does not.
-fn smooth_normals(surface: &GridSurface, frame: &SceneFrame) -> Vec<[f32; 3]> {
-    let (w, h) = (surface.points.width(), surface.points.height());
+/// The surface's (already smoothed, see [`crate::noise`]) normals in the scene frame.
+fn scene_normals(surface: &GridSurface, frame: &SceneFrame) -> Vec<[f32; 3]> {
     let rot = frame.cam_to_scene.rotation;
-    let n: Vec<Vec3> = surface.normals.iter().map(|n| rot * v3(*n)).collect();
-    let valid = |i: usize| surface.points.valid(i);
-    let mut tmp = vec![Vec3::zeros(); w * h];
-    const R: usize = 2;
-    for y in 0..h {
-        for x in 0..w {
-            let i = y * w + x;
-            if !valid(i) {
-                continue;
-            }
-            let mut s = n[i];
-            let mut xx = x;
-            for _ in 0..R {
-                if xx == 0 || !surface.edges.right_ok(xx - 1, y) {
-                    break;
-                }
-                xx -= 1;
-                s += n[y * w + xx];
-            }
-            let mut xx = x;
-            for _ in 0..R {
-                if xx + 1 >= w || !surface.edges.right_ok(xx, y) {
-                    break;
-                }
-                xx += 1;
-                s += n[y * w + xx];
-            }
-            tmp[i] = s;
-        }
-    }
-    let mut out = vec![[0.0f32; 3]; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let i = y * w + x;
-            if !valid(i) {
-                continue;
-            }
-            let mut s = tmp[i];
-            let mut yy = y;
-            for _ in 0..R {
-                if yy == 0 || !surface.edges.down_ok(x, yy - 1) {
-                    break;
-                }
-                yy -= 1;
-                s += tmp[yy * w + x];
-            }
-            let mut yy = y;
-            for _ in 0..R {
-                if yy + 1 >= h || !surface.edges.down_ok(x, yy) {
-                    break;
-                }
-                yy += 1;
-                s += tmp[yy * w + x];
-            }
-            let s = s.try_normalize(1e-12).unwrap_or(n[i]);
-            out[i] = [s.x, s.y, s.z];
-        }
-    }
-    out
+    surface
+        .normals
+        .iter()
+        .map(|n| {
+            let s = rot * v3(*n);
+            [s.x, s.y, s.z]
+        })
+        .collect()
 }
 
 /// Segments a frame whose geometry, planes and scene frame are known.
@@ -172,7 +119,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             [q.x, q.y, q.z]
         })
         .collect();
-    let normals = smooth_normals(surface, frame);
+    let normals = scene_normals(surface, frame);
     let colour = |i: usize| {
         let p = rgb.as_raw();
         [p[3 * i], p[3 * i + 1], p[3 * i + 2]]
@@ -351,10 +298,15 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         let px = &comp[k];
         let (mut zmin, mut zmax, mut c, mut rgb_sum) = (f32::MAX, f32::MIN, Vec2::zeros(), [0u64; 3]);
         let (mut lo, mut hi) = (Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
+        // The floor-plane extent from the pixels off the floor: floor beside a leg's foot,
+        // its normals disturbed by the leg, can join the leg (peeled off later).
+        let lifted = px.iter().filter(|&&i| points[i][2] > tol(i)).count() * 2 >= px.len();
         for &i in px {
             let q = Vec2::new(points[i][0], points[i][1]);
-            lo = lo.inf(&q);
-            hi = hi.sup(&q);
+            if !lifted || points[i][2] > tol(i) {
+                lo = lo.inf(&q);
+                hi = hi.sup(&q);
+            }
             zmin = zmin.min(points[i][2]);
             zmax = zmax.max(points[i][2]);
             c += Vec2::new(points[i][0], points[i][1]);

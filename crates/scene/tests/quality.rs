@@ -48,8 +48,11 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
         for seed in seeds {
             let c = case(seed, noise);
             let m = matches(&c, 150);
+            // Objects seen on 150 pixels or more must be found; those on fewer (down to the
+            // segmenter's 40-pixel floor) may be found or not.
             let visible = m.len();
-            let count_ok = c.scene.objects.len() == visible;
+            let glimpsed = c.truth.objects.iter().filter(|t| t.pixels >= 40).count();
+            let count_ok = (visible..=glimpsed).contains(&c.scene.objects.len());
             st.scenes += 1;
             st.count_exact += count_ok as usize;
             for (ti, pi, iou) in &m {
@@ -135,7 +138,7 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
 fn noise_free_scenes_match_the_truth() {
     let st = evaluate(false, 0..20, false);
     assert!(st.mean_iou() >= 0.97, "mean IoU {}", st.mean_iou());
-    assert!(st.count_exact >= 15, "object count exact in {} of 20 scenes", st.count_exact);
+    assert!(st.count_exact >= 18, "object count exact in {} of 20 scenes", st.count_exact);
     assert!(st.rate(st.shape_ok) >= 0.96, "shape {}", st.rate(st.shape_ok));
     assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.size_ok) >= 0.94, "size and centre {}", st.rate(st.size_ok));
@@ -146,7 +149,7 @@ fn noise_free_scenes_match_the_truth() {
 fn noisy_scenes_match_the_truth() {
     let st = evaluate(true, 0..20, false);
     assert!(st.mean_iou() >= 0.85, "mean IoU {}", st.mean_iou());
-    assert!(st.count_exact >= 5, "object count exact in {} of 20 scenes", st.count_exact);
+    assert!(st.count_exact >= 7, "object count exact in {} of 20 scenes", st.count_exact);
     assert!(st.rate(st.colour_ok) >= 0.95, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.support_ok) >= 0.97, "support {}", st.rate(st.support_ok));
     assert!(st.rate(st.shape_ok) >= 0.78, "shape {}", st.rate(st.shape_ok));
