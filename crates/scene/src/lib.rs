@@ -275,9 +275,10 @@ impl Scene {
         let (w, h) = (frame.width(), frame.height());
         let mut surface = GridSurface::from_frame(frame, &cfg.mesh);
         let noise_scale = noise::scale(&surface, cfg);
-        surface.normals = noise::smooth_normals(&surface, &|z| noise_scale * cfg.sigma(z), frame.intrinsics.fx);
+        let sigma = |z: f32| noise::sigma(noise_scale, cfg, z);
+        surface.normals = noise::smooth_normals(&surface, &sigma, frame.intrinsics.fx);
         let (sframe, planes) = surface.scene_frame(&cfg.ransac);
-        let seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg);
+        let seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg, &sigma);
 
         // Object pixel lists, from the segmentation or the user's masks.
         let mut groups: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
@@ -313,17 +314,17 @@ impl Scene {
             let is_table = top_px * 5 >= ids.len() && top_px > 0;
             if masks.is_none() && !is_table {
                 let zc = ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32;
-                if is_structure(&points, sframe.camera_height, 0.01 + 2.0 * cfg.sigma(zc)) {
+                if is_structure(&points, sframe.camera_height, 0.01 + 2.0 * sigma(zc)) {
                     continue;
                 }
                 let (zmin, zmax) = points.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p[2]), b.max(p[2])));
-                if zmax - zmin < cfg.min_object_height.max(2.0 * cfg.sigma(zc)) && zmin < cfg.min_object_height {
+                if zmax - zmin < cfg.min_object_height.max(2.0 * sigma(zc)) && zmin < cfg.min_object_height {
                     continue; // a ripple of the floor
                 }
             }
             // First pass without the support height; resting objects are refitted below.
-            let sigma = cfg.sigma(ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32);
-            let Some(f) = fit(&points, &normals, None, sigma) else { continue };
+            let noise = sigma(ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32);
+            let Some(f) = fit(&points, &normals, None, noise) else { continue };
             let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
             let rgb = representative(&mut colours.clone());
             // A fit implies points, so the box of the visible points exists.
@@ -368,7 +369,7 @@ impl Scene {
                 points,
                 colours,
                 parts,
-                noise: sigma,
+                noise,
                 footprint: Vec::new(),
             });
         }

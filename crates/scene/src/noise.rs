@@ -58,6 +58,16 @@ pub fn scale(surface: &GridSurface, cfg: &SceneConfig) -> f32 {
     (med / 0.6745).clamp(0.02, 4.0)
 }
 
+/// Smallest depth noise assumed, metres: what a millimetre depth image keeps (1 mm steps,
+/// a standard deviation of 0.29 mm) and a little more.
+pub const MIN_SIGMA: f32 = 0.0005;
+
+/// The frame's depth noise at range `z`: the configured model times the measured `scale`,
+/// never below [`MIN_SIGMA`].
+pub fn sigma(scale: f32, cfg: &SceneConfig, z: f32) -> f32 {
+    (scale * cfg.sigma(z)).max(MIN_SIGMA)
+}
+
 /// Half-width of the normal window at range `z` for depth noise `sigma` and focal length
 /// `fx` (pixels).
 pub fn radius(z: f32, sigma: f32, fx: f32) -> usize {

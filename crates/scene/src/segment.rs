@@ -108,7 +108,7 @@ fn scene_normals(surface: &GridSurface, frame: &SceneFrame) -> Vec<[f32; 3]> {
 }
 
 /// Segments a frame whose geometry, planes and scene frame are known.
-pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes: &[DetectedPlane], cfg: &SceneConfig) -> Segmentation {
+pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes: &[DetectedPlane], cfg: &SceneConfig, sigma: &dyn Fn(f32) -> f32) -> Segmentation {
     let (w, h) = (surface.points.width(), surface.points.height());
     let n_px = w * h;
     let cam = surface.points.as_slice();
@@ -127,7 +127,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
     let cos_plane = cfg.plane_normal_deg.to_radians().cos();
     let cos_up = cfg.up_deg.to_radians().cos();
     // Within the plane tolerance or 2.5 sigma of the sensor's noise, whichever is larger.
-    let tol = |i: usize| (cfg.plane_tol + cfg.plane_tol_per_m2 * cam[i][2] * cam[i][2]).max(2.5 * cfg.sigma(cam[i][2]));
+    let tol = |i: usize| (cfg.plane_tol + cfg.plane_tol_per_m2 * cam[i][2] * cam[i][2]).max(2.5 * sigma(cam[i][2]));
 
     // Walls and ceiling: large vertical planes, and horizontal ones facing down above the camera.
     // Plane inliers come from a sample of every `pixel_stride`-th pixel and row.
@@ -348,14 +348,14 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             // and dropout), and anything that reaches up to the top (its rim, with or without
             // legs attached).
             let leg = (s.span <= LEG_SPAN && s.zmax - s.zmin >= 0.25 * height && s.zmin < 0.5 * height)
-                || s.span <= LEG_PIECE_SPAN + 2.0 * cfg.sigma(s.range);
+                || s.span <= LEG_PIECE_SPAN + 2.0 * sigma(s.range);
             let rim = s.zmax > height - 0.06;
             s.zmax <= height + 0.03
                 && (leg || rim)
                 && inside(
                     &top_hulls[t.top.unwrap_or(0) as usize],
                     s.centre,
-                    if s.span <= LEG_PIECE_SPAN + 2.0 * cfg.sigma(s.range) { 0.3 } else { 0.1 },
+                    if s.span <= LEG_PIECE_SPAN + 2.0 * sigma(s.range) { 0.3 } else { 0.1 },
                 )
                 && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
         });
@@ -394,7 +394,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         }
     }
     if frame.ground == GroundSource::Floor {
-        let margin = |i: usize| 0.02 + 2.0 * cfg.sigma(cam[i][2]);
+        let margin = |i: usize| 0.02 + 2.0 * sigma(cam[i][2]);
         peel_floor_spill(&mut objects, &mut classes, &points, count as usize, &tol, &margin);
     }
     Segmentation { classes, objects, points, normals, top_heights }

@@ -130,18 +130,19 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
     st
 }
 
-// The floors below are what the segmenter reaches today, measured over these seeds; they
-// guard against regressions and rise as it improves. The targets of the scene issue are
-// higher (IoU 0.97 and count 95 % with noise, shape and colour 98 %, sizes 95 %).
+// Without noise the issue's targets hold (issue 3: IoU 0.97, count exact on 95 % of scenes,
+// shape and colour 98 %, sizes and centres 95 %, support 98 %). With noise the floors are
+// what the segmenter reaches today over these seeds: they guard against regressions and
+// rise as it improves.
 
 #[test]
 fn noise_free_scenes_match_the_truth() {
     let st = evaluate(false, 0..20, false);
     assert!(st.mean_iou() >= 0.97, "mean IoU {}", st.mean_iou());
-    assert!(st.count_exact >= 18, "object count exact in {} of 20 scenes", st.count_exact);
-    assert!(st.rate(st.shape_ok) >= 0.96, "shape {}", st.rate(st.shape_ok));
-    assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
-    assert!(st.rate(st.size_ok) >= 0.94, "size and centre {}", st.rate(st.size_ok));
+    assert!(st.count_exact >= 19, "object count exact in {} of 20 scenes", st.count_exact);
+    assert!(st.rate(st.shape_ok) >= 0.98, "shape {}", st.rate(st.shape_ok));
+    assert!(st.rate(st.colour_ok) >= 0.98, "colour {}", st.rate(st.colour_ok));
+    assert!(st.rate(st.size_ok) >= 0.95, "size and centre {}", st.rate(st.size_ok));
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
 }
 
