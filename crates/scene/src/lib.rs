@@ -311,9 +311,9 @@ impl Scene {
             let points: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).collect();
             let normals: Vec<[f32; 3]> = ids.iter().map(|&i| seg.normals[i as usize]).collect();
             let top_px = ids.iter().filter(|&&i| is_top(i)).count();
-            let is_table = top_px * 5 >= ids.len() && top_px > 0;
+            let zc = ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32;
+            let is_table = (top_px * 5 >= ids.len() && top_px > 0) || (masks.is_none() && stands_on_legs(&points, cfg, sigma(zc)));
             if masks.is_none() && !is_table {
-                let zc = ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32;
                 if is_structure(&points, sframe.camera_height, 0.01 + 2.0 * sigma(zc)) {
                     continue;
                 }
@@ -482,6 +482,59 @@ fn is_structure(points: &[[f32; 3]], camera_height: f32, flat_tol: f32) -> bool 
     let zmin = points.iter().map(|p| p[2]).fold(f32::INFINITY, f32::min);
     let span = l2.max(0.0).sqrt() * 3.46;
     (flat && (span > 1.0 || zmin > camera_height)) || zmin > STRUCTURE_HEIGHT || span > STRUCTURE_SPAN
+}
+
+/// Whether an object is a top on legs, though its top was not seen as a support surface (a
+/// low camera sees it edge-on): its points in the lower half stand in two or more narrow
+/// clusters (legs, at most [`segment::LEG_SPAN`] across, noise allowing) under a top at
+/// least half a support's area across.
+fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
+    let zmax = points.iter().map(|p| p[2]).fold(f32::MIN, f32::max);
+    if zmax < 0.3 {
+        return false;
+    }
+    let upper: Vec<Vec2> = points.iter().filter(|p| p[2] >= zmax - 0.1).map(|p| Vec2::new(p[0], p[1])).collect();
+    let hull = spatia_geom::convex_hull(upper);
+    if segment::polygon_area(&hull) < cfg.support_min_area / 2.0 {
+        return false;
+    }
+    // Lower points (off the floor) on a 3 cm grid, clustered by 8-neighbourhood of cells.
+    const CELL: f32 = 0.03;
+    let mut cells: std::collections::HashMap<(i32, i32), usize> = Default::default();
+    for p in points.iter().filter(|p| p[2] < 0.5 * zmax && p[2] > 0.02 + 2.0 * sigma) {
+        *cells.entry(((p[0] / CELL).floor() as i32, (p[1] / CELL).floor() as i32)).or_default() += 1;
+    }
+    let mut seen: std::collections::HashSet<(i32, i32)> = Default::default();
+    let mut legs = 0;
+    for &start in cells.keys() {
+        if !seen.insert(start) {
+            continue;
+        }
+        let (mut stack, mut n, mut lo, mut hi) = (vec![start], 0, Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
+        while let Some(c) = stack.pop() {
+            n += cells[&c];
+            let q = Vec2::new(c.0 as f32, c.1 as f32) * CELL;
+            lo = lo.inf(&q);
+            hi = hi.sup(&(q + Vec2::repeat(CELL)));
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    let nb = (c.0 + dx, c.1 + dy);
+                    if cells.contains_key(&nb) && seen.insert(nb) {
+                        stack.push(nb);
+                    }
+                }
+            }
+        }
+        if n < 10 {
+            continue;
+        }
+        // Something broad under the top (a box's side, a cabinet): not a table.
+        if (hi - lo).norm() > segment::LEG_SPAN + 4.0 * sigma || !inside(&hull, (lo + hi) / 2.0, 0.1) {
+            return false;
+        }
+        legs += 1;
+    }
+    legs >= 2
 }
 
 /// A table's footprint comes from its points at least this share of its height up.

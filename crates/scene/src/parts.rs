@@ -41,7 +41,10 @@ pub fn split(
     };
     let mut parts = Vec::new();
     if is_table {
-        let (top, rest): (Vec<u32>, Vec<u32>) = pixel_ids.iter().partition(|&&i| is_top(i));
+        // The top: its support surface, and anything within 10 cm of the table's top (its
+        // edge, or the whole top when it was seen edge-on and never became a support).
+        let zmax = pixel_ids.iter().map(|&i| points[i as usize][2]).fold(f32::MIN, f32::max);
+        let (top, rest): (Vec<u32>, Vec<u32>) = pixel_ids.iter().partition(|&&i| is_top(i) || points[i as usize][2] >= zmax - 0.1);
         // Legs are the pieces below the top that reach down; the top's edge joins the top.
         let set: std::collections::HashSet<u32> = rest.iter().copied().collect();
         let mut seen = std::collections::HashSet::new();

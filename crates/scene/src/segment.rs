@@ -47,7 +47,7 @@ const CONVEX_EDGE_COS: f32 = 0.978;
 const STRUCTURE_SHARE: f32 = 0.7;
 
 /// Largest floor-plane diagonal of a piece that can be a table leg, metres.
-const LEG_SPAN: f32 = 0.25;
+pub const LEG_SPAN: f32 = 0.25;
 
 /// Narrower pieces under a top, of its paint, are bits of legs whatever their height (noise
 /// and dropout cut thin legs into short stacks); the sensor's noise at their range widens
@@ -105,6 +105,75 @@ fn scene_normals(surface: &GridSurface, frame: &SceneFrame) -> Vec<[f32; 3]> {
             [s.x, s.y, s.z]
         })
         .collect()
+}
+
+/// A grown component: its root pixel, support patch, height range, floor-plane centre and
+/// extent, mean colour and range.
+struct Stat {
+    root: u32,
+    top: Option<u32>,
+    zmin: f32,
+    zmax: f32,
+    centre: Vec2,
+    mean: [u8; 3],
+    span: f32,
+    // Mean range from the camera, for the noise allowance.
+    range: f32,
+}
+
+/// Tables whose top a low camera sees edge-on (or not at all) have no support surface for
+/// their legs to join. A leg (narrow, from the floor, at least 15 cm tall) whose top reaches
+/// the underside of a component floating at least 25 cm above the floor, under that
+/// component's outline and of its paint, joins it (the best-matching paint when several
+/// qualify); then narrower pieces of legs under a top that has a leg join it too.
+fn merge_legs_under_slabs(
+    stats: &[Stat],
+    comp: &std::collections::HashMap<u32, Vec<usize>>,
+    points: &[[f32; 3]],
+    owner: &mut std::collections::HashMap<u32, u32>,
+    cfg: &SceneConfig,
+    sigma: &dyn Fn(f32) -> f32,
+) {
+    let free = |s: &Stat, owner: &std::collections::HashMap<u32, u32>| s.top.is_none() && owner[&s.root] == s.root;
+    let leg = |s: &Stat| s.span <= LEG_SPAN + 2.0 * sigma(s.range) && s.zmin < 0.05 + 2.0 * sigma(s.range) && s.zmax - s.zmin >= 0.15;
+    let piece = |s: &Stat| s.span <= LEG_PIECE_SPAN + 2.0 * sigma(s.range) && !leg(s);
+    let slabs: Vec<(&Stat, Vec<Vec2>)> = stats
+        .iter()
+        .filter(|t| t.top.is_none() && !leg(t) && !piece(t) && t.zmax >= 0.3 && comp[&t.root].len() >= 50)
+        .filter_map(|t| {
+            let h = hull_of(points, comp[&t.root].iter().copied());
+            (polygon_area(&h) >= cfg.support_min_area / 2.0).then_some((t, h))
+        })
+        .collect();
+    let colour_gap = |a: [u8; 3], b: [u8; 3]| (0..3).map(|k| (a[k] as f32 - b[k] as f32).abs()).sum::<f32>();
+    let mut tables: std::collections::HashSet<u32> = Default::default();
+    for pass in 0..2 {
+        let movable: Vec<&Stat> = stats.iter().filter(|s| free(s, owner) && if pass == 0 { leg(s) } else { piece(s) }).collect();
+        for s in movable {
+            let mut best: Option<(f32, u32)> = None;
+            for (t, hull) in slabs.iter().filter(|(t, _)| t.root != s.root) {
+                let target = owner[&t.root];
+                if pass == 1 && !tables.contains(&target) {
+                    continue;
+                }
+                let reaches = s.zmax >= t.zmax - 0.15 - 2.0 * sigma(s.range) && s.zmax <= t.zmax + 0.03 + 2.0 * sigma(s.range);
+                if !reaches || !compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0) {
+                    continue;
+                }
+                if !inside(hull, s.centre, if pass == 0 { 0.2 } else { 0.3 }) {
+                    continue;
+                }
+                let gap = colour_gap(s.mean, t.mean);
+                if best.is_none_or(|(g, _)| gap < g) {
+                    best = Some((gap, target));
+                }
+            }
+            if let Some((_, target)) = best {
+                owner.insert(s.root, target);
+                tables.insert(target);
+            }
+        }
+    }
 }
 
 /// Segments a frame whose geometry, planes and scene frame are known.
@@ -282,17 +351,6 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
     let min_px = cfg.min_object_pixels.max((cfg.min_object_fraction * n_px as f32) as usize);
     let mut keys: Vec<u32> = comp.keys().copied().collect();
     keys.sort_unstable();
-    struct Stat {
-        root: u32,
-        top: Option<u32>,
-        zmin: f32,
-        zmax: f32,
-        centre: Vec2,
-        mean: [u8; 3],
-        span: f32,
-        // Mean range from the camera, for the noise allowance.
-        range: f32,
-    }
     let mut stats: Vec<Stat> = Vec::new();
     for k in &keys {
         let px = &comp[k];
@@ -363,6 +421,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             owner.insert(s.root, owner[&t.root]);
         }
     }
+    merge_legs_under_slabs(&stats, &comp, &points, &mut owner, cfg, sigma);
     // Pieces of floor or wall that noise kept from being classified: mostly on a plane.
     for k in &keys {
         let px = &comp[k];

@@ -158,8 +158,14 @@ fn noisy_scenes_match_the_truth() {
 }
 
 #[test]
-#[ignore = "prints every disagreement with the ground truth: cargo test --release -p spatia-scene -- --ignored --nocapture"]
+#[ignore = "prints every disagreement with the ground truth: [SPATIA_QUALITY_SEEDS=A..B] cargo test --release -p spatia-scene -- --ignored --nocapture"]
 fn report() {
-    evaluate(false, 0..20, true);
-    evaluate(true, 0..20, true);
+    // SPATIA_QUALITY_SEEDS=20..60 reports on other seeds.
+    let seeds = std::env::var("SPATIA_QUALITY_SEEDS").ok().and_then(|s| {
+        let (a, b) = s.split_once("..")?;
+        Some(a.parse::<u64>().ok()?..b.parse::<u64>().ok()?)
+    });
+    let seeds = seeds.unwrap_or(0..20);
+    evaluate(false, seeds.clone(), true);
+    evaluate(true, seeds, true);
 }
