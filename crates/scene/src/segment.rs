@@ -456,7 +456,125 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         let margin = |i: usize| 0.02 + 2.0 * sigma(cam[i][2]);
         peel_floor_spill(&mut objects, &mut classes, &points, count as usize, &tol, &margin);
     }
+    let colours: Vec<[u8; 3]> = (0..n_px).map(colour).collect();
+    join_occluded(&mut objects, count as usize, (w, h), cam, &points, &colours, cfg, sigma);
     Segmentation { classes, objects, points, normals, top_heights }
+}
+
+/// One object seen in two pieces, cut by something in front of it (a table leg before a
+/// box): two objects of one paint whose boxes in the room touch (within 3 cm and the
+/// noise) are one when, along most rows (or columns) they share, every pixel between them
+/// is nearer than both by 3 cm or has no depth. Ids are renumbered 1..=n after.
+#[allow(clippy::too_many_arguments)]
+fn join_occluded(
+    objects: &mut [u32],
+    count: usize,
+    (w, h): (usize, usize),
+    cam: &[[f32; 3]],
+    points: &[[f32; 3]],
+    colours: &[[u8; 3]],
+    cfg: &SceneConfig,
+    sigma: &dyn Fn(f32) -> f32,
+) {
+    if count < 2 {
+        return;
+    }
+    #[derive(Clone)]
+    struct Obj {
+        lo: [f32; 3],
+        hi: [f32; 3],
+        rgb: [u64; 4],
+        range: f32,
+        // Per row: leftmost and rightmost column; per column: top and bottom row.
+        rows: Vec<(u32, u32)>,
+        cols: Vec<(u32, u32)>,
+    }
+    let empty = Obj { lo: [f32::MAX; 3], hi: [f32::MIN; 3], rgb: [0; 4], range: 0.0, rows: vec![(u32::MAX, 0); h], cols: vec![(u32::MAX, 0); w] };
+    let mut objs = vec![empty; count + 1];
+    for (i, &o) in objects.iter().enumerate() {
+        if o == 0 {
+            continue;
+        }
+        let b = &mut objs[o as usize];
+        for k in 0..3 {
+            b.lo[k] = b.lo[k].min(points[i][k]);
+            b.hi[k] = b.hi[k].max(points[i][k]);
+            b.rgb[k] += colours[i][k] as u64;
+        }
+        b.rgb[3] += 1;
+        b.range += cam[i][2];
+        let (x, y) = ((i % w) as u32, (i / w) as u32);
+        let r = &mut b.rows[y as usize];
+        *r = (r.0.min(x), r.1.max(x));
+        let c = &mut b.cols[x as usize];
+        *c = (c.0.min(y), c.1.max(y));
+    }
+    let mean = |b: &Obj| (0..3).map(|k| (b.rgb[k] / b.rgb[3].max(1)) as u8).collect::<Vec<_>>();
+    // Along lines (rows when `by_row`) both pieces cross: whether on most of them the gap
+    // between the pieces is all occluder or holes, and the widest such gap across the line
+    // of sight at the pieces' range, metres.
+    let occluded_between = |a: &Obj, b: &Obj, by_row: bool| -> Option<f32> {
+        let (la, lb) = if by_row { (&a.rows, &b.rows) } else { (&a.cols, &b.cols) };
+        let (mut lines, mut hidden, mut widest) = (0, 0, 0.0f32);
+        let axis = if by_row { 0 } else { 1 };
+        for (line, (ra, rb)) in la.iter().zip(lb).enumerate() {
+            if ra.0 == u32::MAX || rb.0 == u32::MAX {
+                continue;
+            }
+            let (from, to) = if ra.1 < rb.0 {
+                (ra.1, rb.0)
+            } else if rb.1 < ra.0 {
+                (rb.1, ra.0)
+            } else {
+                continue;
+            };
+            lines += 1;
+            if to - from > 60 {
+                continue;
+            }
+            let at = |t: u32| if by_row { line * w + t as usize } else { t as usize * w + line };
+            let (p, q) = (cam[at(from)], cam[at(to)]);
+            let near = p[2].min(q[2]);
+            if to > from + 1 && (from + 1..to).all(|t| cam[at(t)][2] <= 0.0 || cam[at(t)][2] < near - 0.03) {
+                hidden += 1;
+                widest = widest.max((q[axis] / q[2] - p[axis] / p[2]).abs() * p[2].max(q[2]));
+            }
+        }
+        (lines >= 3 && hidden * 3 >= lines * 2).then_some(widest)
+    };
+    let mut dsu = Dsu((0..=count as u32).collect());
+    for a in 1..=count {
+        for b in a + 1..=count {
+            let (oa, ob) = (&objs[a], &objs[b]);
+            if oa.rgb[3] == 0 || ob.rgb[3] == 0 {
+                continue;
+            }
+            let (ma, mb) = (mean(oa), mean(ob));
+            if !compatible([ma[0], ma[1], ma[2]], [mb[0], mb[1], mb[2]], cfg.max_chroma, cfg.max_brightness_ratio) {
+                continue;
+            }
+            let Some(hidden) = occluded_between(oa, ob, true).or_else(|| occluded_between(oa, ob, false)) else { continue };
+            // Their boxes in the room are no further apart than what the occluder hides.
+            let range = (oa.range / oa.rgb[3] as f32).max(ob.range / ob.rgb[3] as f32);
+            let slack = 0.03 + 2.0 * sigma(range) + hidden;
+            if (0..3).all(|k| oa.lo[k] <= ob.hi[k] + slack && ob.lo[k] <= oa.hi[k] + slack) {
+                dsu.union(a as u32, b as u32);
+            }
+        }
+    }
+    let mut id = vec![0u32; count + 1];
+    let mut next = 0;
+    for o in 1..=count {
+        let r = dsu.find(o as u32) as usize;
+        if id[r] == 0 {
+            next += 1;
+            id[r] = next;
+        }
+        id[o] = id[r];
+    }
+    for o in objects.iter_mut() {
+        *o = id[*o as usize];
+    }
 }
 
 /// Floor pixels whose normals the object beside them disturbed (at the foot of a far table
