@@ -53,7 +53,7 @@ pub use config::SceneConfig;
 pub use json::{FrameJson, ObjectJson, PartJson, SceneJson, SurfaceJson};
 pub use parts::Part;
 pub use segment::{inside, polygon_area};
-pub use shape::{CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, fit, fit_box, fit_circle, fit_sphere};
+pub use shape::{CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, fit, fit_box, fit_circle, fit_sphere, sphere_from_outline};
 
 /// What can go wrong while building a scene.
 #[derive(Debug, thiserror::Error)]
@@ -324,7 +324,34 @@ impl Scene {
             }
             // First pass without the support height; resting objects are refitted below.
             let noise = sigma(ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32);
-            let Some(f) = fit(&points, &normals, None, noise) else { continue };
+            let Some(mut f) = fit(&points, &normals, None, noise) else { continue };
+            // Noisy depth shrinks a fitted sphere: take it from its outline instead.
+            if f.class == ShapeClass::Sphere && noise > 0.03 * f.size.x / 2.0 {
+                let cam = surface.points.as_slice();
+                let member = |j: usize| match masks {
+                    Some(m) => m.ids[j] as u32 == *key,
+                    None => seg.objects[j] == *key,
+                };
+                let far = (0.05f32).max(3.0 * noise);
+                let mut rays = Vec::with_capacity(ids.len());
+                let mut ranges = Vec::with_capacity(ids.len());
+                let mut outline = Vec::with_capacity(ids.len());
+                for &i in ids {
+                    let i = i as usize;
+                    let p = v3(cam[i]);
+                    let (x, y, z) = (i % w, i / w, cam[i][2]);
+                    let beyond = |j: usize| !member(j) && cam[j][2] > z + far;
+                    outline.push((x > 0 && beyond(i - 1)) || (x + 1 < w && beyond(i + 1)) || (y > 0 && beyond(i - w)) || (y + 1 < h && beyond(i + w)));
+                    ranges.push(p.norm());
+                    rays.push(p.normalize());
+                }
+                if let Some((c, r)) = sphere_from_outline(&rays, &ranges, &outline, 1.0 / frame.intrinsics.fx) {
+                    if r > 0.5 * f.size.x / 2.0 && r < 2.0 * f.size.x / 2.0 {
+                        f.centre = sframe.to_scene(&c);
+                        f.size = Vec3::repeat(2.0 * r);
+                    }
+                }
+            }
             let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
             let rgb = representative(&mut colours.clone());
             // A fit implies points, so the box of the visible points exists.
