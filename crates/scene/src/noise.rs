@@ -118,38 +118,46 @@ pub fn smooth_normals(surface: &GridSurface, sigma: &dyn Fn(f32) -> f32, fx: f32
         }
     }
 
-    // Down each column, the same over the row sums.
-    let mut out = vec![[0.0f32; 3]; w * h];
-    let mut col: Vec<[f32; 3]> = Vec::with_capacity(h + 1);
-    for x in 0..w {
-        let mut y = 0;
-        while y < h {
-            if !valid(y * w + x) {
-                y += 1;
-                continue;
-            }
-            let start = y;
-            while y + 1 < h && valid((y + 1) * w + x) && surface.edges.down_ok(x, y) {
-                y += 1;
-            }
-            let end = y;
-            col.clear();
-            col.push([0.0; 3]);
-            for yy in start..=end {
-                let n = rows[yy * w + x];
-                let p = col[col.len() - 1];
-                col.push([p[0] + n[0], p[1] + n[1], p[2] + n[2]]);
-            }
-            for yy in start..=end {
-                let i = yy * w + x;
-                let rr = r[i] as usize;
-                let (a, b) = (yy.saturating_sub(rr).max(start) - start, (yy + rr).min(end) - start + 1);
-                let s = [col[b][0] - col[a][0], col[b][1] - col[a][1], col[b][2] - col[a][2]];
-                let len = (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]).sqrt();
-                out[i] = if len > 1e-12 { [s[0] / len, s[1] / len, s[2] / len] } else { raw[i] };
-            }
-            y += 1;
+    // Down each column, the same over the row sums, sweeping whole rows at a time (a
+    // column walk strides the image and misses the cache on every pixel): running sums from
+    // the start of each vertical run, and where each run starts and ends.
+    let linked = |i: usize| i >= w && valid(i) && valid(i - w) && surface.edges.down_ok(i % w, i / w - 1);
+    let mut sums = vec![[0.0f32; 3]; w * h];
+    let mut start = vec![0u32; w * h];
+    for i in 0..w * h {
+        let y = (i / w) as u32;
+        let v = rows[i];
+        if linked(i) {
+            let p = sums[i - w];
+            sums[i] = [p[0] + v[0], p[1] + v[1], p[2] + v[2]];
+            start[i] = start[i - w];
+        } else {
+            sums[i] = v;
+            start[i] = y;
         }
+    }
+    let mut end = vec![0u32; w * h];
+    for i in (0..w * h).rev() {
+        end[i] = if i + w < w * h && linked(i + w) { end[i + w] } else { (i / w) as u32 };
+    }
+    let mut out = vec![[0.0f32; 3]; w * h];
+    for i in 0..w * h {
+        if !valid(i) {
+            continue;
+        }
+        let (x, y) = (i % w, i / w);
+        let rr = r[i] as usize;
+        let (s0, e0) = (start[i] as usize, end[i] as usize);
+        let (lo, hi) = (y.saturating_sub(rr).max(s0), (y + rr).min(e0));
+        let top = sums[hi * w + x];
+        let s = if lo > s0 {
+            let b = sums[(lo - 1) * w + x];
+            [top[0] - b[0], top[1] - b[1], top[2] - b[2]]
+        } else {
+            top
+        };
+        let len = (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]).sqrt();
+        out[i] = if len > 1e-12 { [s[0] / len, s[1] / len, s[2] / len] } else { raw[i] };
     }
     out
 }
