@@ -82,7 +82,15 @@ pub fn smooth_normals(surface: &GridSurface, sigma: &dyn Fn(f32) -> f32, fx: f32
     let (w, h) = (surface.points.width(), surface.points.height());
     let pts = surface.points.as_slice();
     let raw = &surface.normals;
-    let r: Vec<u8> = pts.iter().map(|p| if p[2] > 0.0 { radius(p[2], sigma(p[2]), fx) as u8 } else { 0 }).collect();
+    // The radius by 1 cm of range (it changes by a pixel over decimetres).
+    let zmax = pts.iter().map(|p| p[2]).fold(0.0f32, f32::max).min(1000.0);
+    let table: Vec<u8> = (0..=(zmax * 100.0) as usize + 1)
+        .map(|k| {
+            let z = (k as f32 + 0.5) / 100.0;
+            radius(z, sigma(z), fx) as u8
+        })
+        .collect();
+    let r: Vec<u8> = pts.iter().map(|p| if p[2] > 0.0 { table[((p[2] * 100.0) as usize).min(table.len() - 1)] } else { 0 }).collect();
     let valid = |i: usize| pts[i][2] > 0.0;
 
     // Along each row: running sums over runs of pixels on one surface.
