@@ -50,8 +50,9 @@ const STRUCTURE_SHARE: f32 = 0.7;
 pub const LEG_SPAN: f32 = 0.25;
 
 /// Narrower pieces under a top, of its paint, are bits of legs whatever their height (noise
-/// and dropout cut thin legs into short stacks); the sensor's noise at their range widens
-/// the allowance by two sigma.
+/// and dropout cut thin legs into short stacks). Spans are measured less the sensor's noise
+/// (see `denoised_span`); what noise leaves of it widens this allowance by one sigma, and
+/// that of a whole leg by two.
 const LEG_PIECE_SPAN: f32 = 0.12;
 
 struct Dsu(Vec<u32>);
@@ -121,6 +122,23 @@ struct Stat {
     range: f32,
 }
 
+/// The floor-plane extent of a component from the spread of its points (`sum`, `second`:
+/// sums of x, y and of x^2, y^2, xy over `n` points) less the sensor's noise: a uniform
+/// spread of length L has variance L^2 / 12, noise adds sigma^2. At 5 m a Kinect-like
+/// sensor scatters a 5 cm leg's points over 25 cm along the line of sight, where the box
+/// of its points would call it a slab.
+fn denoised_span(sum: Vec2, second: Vec3, n: usize, sigma: f32) -> f32 {
+    if n < 2 {
+        return 0.0;
+    }
+    let n = n as f32;
+    let m = sum / n;
+    let (xx, yy, xy) = (second.x / n - m.x * m.x, second.y / n - m.y * m.y, second.z / n - m.x * m.y);
+    let (t, d) = ((xx + yy) / 2.0, (((xx - yy) / 2.0).powi(2) + xy * xy).sqrt());
+    let var = sigma * sigma;
+    (12.0 * ((t + d - var).max(0.0) + (t - d - var).max(0.0))).sqrt()
+}
+
 /// Tables whose top a low camera sees edge-on (or not at all) have no support surface for
 /// their legs to join. A leg (narrow, from the floor, at least 15 cm tall) whose top reaches
 /// the underside of a component floating at least 25 cm above the floor, under that
@@ -136,7 +154,7 @@ fn merge_legs_under_slabs(
 ) {
     let free = |s: &Stat, owner: &std::collections::HashMap<u32, u32>| s.top.is_none() && owner[&s.root] == s.root;
     let leg = |s: &Stat| s.span <= LEG_SPAN + 2.0 * sigma(s.range) && s.zmin < 0.05 + 2.0 * sigma(s.range) && s.zmax - s.zmin >= 0.15;
-    let piece = |s: &Stat| s.span <= LEG_PIECE_SPAN + 2.0 * sigma(s.range) && !leg(s);
+    let piece = |s: &Stat| s.span <= LEG_PIECE_SPAN + sigma(s.range) && !leg(s);
     let slabs: Vec<(&Stat, Vec<Vec2>)> = stats
         .iter()
         .filter(|t| t.top.is_none() && !leg(t) && !piece(t) && t.zmax >= 0.3 && comp[&t.root].len() >= 50)
@@ -356,24 +374,28 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         let px = &comp[k];
         let (mut zmin, mut zmax, mut c, mut rgb_sum) = (f32::MAX, f32::MIN, Vec2::zeros(), [0u64; 3]);
         let (mut lo, mut hi) = (Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
-        // The floor-plane extent from the pixels off the floor: floor beside a leg's foot,
+        // The floor-plane extent and centre from the pixels off the floor: floor beside a leg's foot,
         // its normals disturbed by the leg, can join the leg (peeled off later).
         let lifted = px.iter().filter(|&&i| points[i][2] > tol(i)).count() * 2 >= px.len();
+        let (mut nc, mut second) = (0usize, Vec3::zeros());
         for &i in px {
             let q = Vec2::new(points[i][0], points[i][1]);
             if !lifted || points[i][2] > tol(i) {
                 lo = lo.inf(&q);
                 hi = hi.sup(&q);
+                c += q;
+                nc += 1;
+                second += Vec3::new(q.x * q.x, q.y * q.y, q.x * q.y);
             }
             zmin = zmin.min(points[i][2]);
             zmax = zmax.max(points[i][2]);
-            c += Vec2::new(points[i][0], points[i][1]);
             let col = colour(i);
             for j in 0..3 {
                 rgb_sum[j] += col[j] as u64;
             }
         }
         let n = px.len() as f32;
+        let range = px.iter().map(|&i| cam[i][2]).sum::<f32>() / n;
         let top = match classes[px[0]] {
             Class::Top(t) => Some(t),
             _ => None,
@@ -383,10 +405,10 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             top,
             zmin,
             zmax,
-            centre: c / n,
+            centre: c / nc.max(1) as f32,
             mean: rgb_sum.map(|s| (s as f32 / n) as u8),
-            span: (hi - lo).norm(),
-            range: px.iter().map(|&i| cam[i][2]).sum::<f32>() / n,
+            span: (hi - lo).norm().min(denoised_span(c, second, nc, sigma(range))),
+            range,
         });
     }
     let mut owner: std::collections::HashMap<u32, u32> = stats.iter().map(|s| (s.root, s.root)).collect();
@@ -405,15 +427,15 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             // Of the table's paint under its top: legs (narrow, whole or cut up by occlusion
             // and dropout), and anything that reaches up to the top (its rim, with or without
             // legs attached).
-            let leg = (s.span <= LEG_SPAN && s.zmax - s.zmin >= 0.25 * height && s.zmin < 0.5 * height)
-                || s.span <= LEG_PIECE_SPAN + 2.0 * sigma(s.range);
+            let leg = (s.span <= LEG_SPAN + 2.0 * sigma(s.range) && s.zmax - s.zmin >= 0.25 * height && s.zmin < 0.5 * height)
+                || s.span <= LEG_PIECE_SPAN + sigma(s.range);
             let rim = s.zmax > height - 0.06;
             s.zmax <= height + 0.03
                 && (leg || rim)
                 && inside(
                     &top_hulls[t.top.unwrap_or(0) as usize],
                     s.centre,
-                    if s.span <= LEG_PIECE_SPAN + 2.0 * sigma(s.range) { 0.3 } else { 0.1 },
+                    if s.span <= LEG_PIECE_SPAN + sigma(s.range) { 0.3 } else { 0.1 },
                 )
                 && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
         });
