@@ -143,11 +143,16 @@ pub fn name(rgb: [u8; 3]) -> ColourName {
 }
 
 /// Whether two neighbouring pixels can be the same material under different shading:
-/// their chromaticities agree and their brightness differs by at most `max_ratio`.
+/// their chromaticities (each channel's share of the sum) agree within `max_chroma` and
+/// their brightness differs by at most `max_ratio`. Shading scales all three channels alike
+/// and leaves the chromaticity as it is; the noise of the channels (a few levels) does not,
+/// and weighs more the darker the pixels, so the tolerance grows by that noise over the
+/// darker pixel's sum.
 #[inline]
 pub fn compatible(a: [u8; 3], b: [u8; 3], max_chroma: f32, max_ratio: f32) -> bool {
-    // Chromaticity with a floor, so that dark pixels' noise does not dominate.
-    const FLOOR: f32 = 30.0;
+    // Levels of noise in a channel, and a floor that keeps black from dividing by zero.
+    const NOISE: f32 = 4.0;
+    const FLOOR: f32 = 2.0;
     let sa = a[0] as f32 + a[1] as f32 + a[2] as f32 + 3.0 * FLOOR;
     let sb = b[0] as f32 + b[1] as f32 + b[2] as f32 + 3.0 * FLOOR;
     let mut d = 0.0f32;
@@ -155,7 +160,7 @@ pub fn compatible(a: [u8; 3], b: [u8; 3], max_chroma: f32, max_ratio: f32) -> bo
         d = d.max(((a[k] as f32 + FLOOR) / sa - (b[k] as f32 + FLOOR) / sb).abs());
     }
     let ratio = if sa > sb { sa / sb } else { sb / sa };
-    d <= max_chroma && ratio <= max_ratio
+    d <= max_chroma + NOISE / sa.min(sb) && ratio <= max_ratio
 }
 
 #[cfg(test)]
@@ -178,5 +183,9 @@ mod tests {
         assert!(compatible([200, 30, 30], [120, 18, 18], 0.05, 2.0));
         assert!(!compatible([200, 30, 30], [240, 130, 30], 0.05, 2.0));
         assert!(!compatible([30, 30, 30], [235, 235, 235], 0.05, 2.0));
+        // A saturated paint in shadow: the chromaticity is the same (a floor added to every
+        // channel used to turn it grayer and split a red box's lit top from its sides).
+        assert!(compatible([198, 30, 30], [100, 15, 15], 0.045, 2.6));
+        assert!(!compatible([240, 130, 30], [125, 80, 45], 0.045, 2.6), "orange is not brown");
     }
 }
