@@ -53,7 +53,9 @@ pub use config::SceneConfig;
 pub use json::{FrameJson, ObjectJson, PartJson, SceneJson, SurfaceJson};
 pub use parts::Part;
 pub use segment::{inside, polygon_area};
-pub use shape::{CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, fit, fit_box, fit_circle, fit_sphere, sphere_from_outline};
+pub use shape::{
+    CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, TopFace, fit, fit_box, fit_circle, fit_sphere, sphere_from_outline, top_face,
+};
 
 /// What can go wrong while building a scene.
 #[derive(Debug, thiserror::Error)]
@@ -304,6 +306,7 @@ impl Scene {
         }
 
         let cos_up = cfg.up_deg.to_radians().cos();
+        let camera = sframe.to_scene(&Vec3::zeros());
         let is_top = |i: u32| matches!(seg.classes[i as usize], segment::Class::Top(_));
         let up = |i: u32| seg.normals[i as usize][2] > cos_up;
         let mut objects: Vec<Object> = Vec::new();
@@ -363,13 +366,24 @@ impl Scene {
                 // foot can join the leg and would stretch the footprint by decimetres.
                 let upper: Vec<[f32; 3]> = points.iter().filter(|p| p[2] >= TABLE_FOOTPRINT_FROM * top).copied().collect();
                 let fp = spatia_geom::Obb::gravity_aligned(&upper).unwrap_or(b);
-                let fb = Fit {
+                let mut fb = Fit {
                     class: ShapeClass::Other,
                     centre: Vec3::new(fp.centre.x, fp.centre.y, top / 2.0),
                     size: Vec3::new(fp.half.x * 2.0, fp.half.y * 2.0, top),
                     yaw_deg: fp.yaw_deg(),
                     residual: f.residual,
                 };
+                // With noisy depth the top's outline, from its pixels' directions, is truer
+                // than the box of the points, which noise along the line of sight widens.
+                if noise >= NOISY_DEPTH {
+                    let on_top: Vec<Vec3> = ids.iter().filter(|&&i| is_top(i)).map(|&i| v3(seg.points[i as usize])).collect();
+                    if let Some(t) = top_face(&on_top, camera, noise, 1.0 / frame.intrinsics.fx) {
+                        let height = t.z;
+                        fb.centre = Vec3::new(t.rect_centre.x, t.rect_centre.y, height / 2.0);
+                        fb.size = Vec3::new(2.0 * t.rect_half.x, 2.0 * t.rect_half.y, height);
+                        fb.yaw_deg = t.axis.y.atan2(t.axis.x).to_degrees();
+                    }
+                }
                 (fb, ShapeClass::Other)
             } else {
                 (f, f.class)
@@ -563,6 +577,10 @@ fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
     }
     legs >= 2
 }
+
+/// Depth noise (metres, at an object's range) above which a table's footprint is taken from
+/// its top's outline (see [`top_face`]) rather than from the box of its points.
+pub const NOISY_DEPTH: f32 = 0.004;
 
 /// A table's footprint comes from its points at least this share of its height up.
 pub const TABLE_FOOTPRINT_FROM: f32 = 0.25;

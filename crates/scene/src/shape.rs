@@ -342,6 +342,102 @@ pub fn sphere_from_outline(rays: &[Vec3], ranges: &[f32], outline: &[bool], pixe
     Some((u * d, d * a.sin()))
 }
 
+/// The top face of an object (a table's top), measured without depth noise: its pixels'
+/// rays meet the plane of the top (the median height of those pixels, which many pixels fix
+/// well) where the face is; each pixel's own depth is not used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopFace {
+    /// Height of the top, scene frame.
+    pub z: f32,
+    /// Area of the outline (its convex hull), square metres.
+    pub area: f32,
+    /// Centroid of the outline.
+    pub centre: Vec2,
+    /// The smallest rectangle around the outline: its first axis, its centre and half sizes.
+    pub axis: Vec2,
+    /// See `axis`.
+    pub rect_centre: Vec2,
+    /// See `axis`.
+    pub rect_half: Vec2,
+}
+
+impl TopFace {
+    /// Outline area over its smallest enclosing rectangle's (a disc pi / 4, a rectangle 1).
+    pub fn rectangularity(&self) -> f32 {
+        self.area / (4.0 * self.rect_half.x * self.rect_half.y).max(1e-12)
+    }
+}
+
+/// The top face through its points `up` (scene frame; those farther than three times the
+/// depth `noise` and a centimetre from their median height are left out), seen from `camera`
+/// (scene frame); `pixel` is the angle a pixel spans, and half of it is added around the
+/// outline (pixel centres fall inside the face's edge). None when fewer than 30 points are
+/// given or the camera is not above the top.
+pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<TopFace> {
+    if up.len() < 30 {
+        return None;
+    }
+    let z = median(up.iter().map(|p| p.z).collect());
+    if camera.z < z + 0.05 {
+        return None;
+    }
+    let mut flat = Vec::with_capacity(up.len());
+    let mut range = 0.0f32;
+    for p in up.iter().filter(|p| (p.z - z).abs() <= 3.0 * noise + 0.01) {
+        let d = p - camera;
+        if d.z >= -1e-6 {
+            continue;
+        }
+        let q = camera + d * ((z - camera.z) / d.z);
+        range += (q - camera).norm();
+        flat.push(Vec2::new(q.x, q.y));
+    }
+    if flat.len() < 30 {
+        return None;
+    }
+    let grow = 0.5 * pixel * range / flat.len() as f32;
+    let hull = spatia_geom::convex_hull(flat);
+    let n = hull.len();
+    if n < 3 {
+        return None;
+    }
+    // Area and centroid of the hull.
+    let (mut area, mut c) = (0.0f32, Vec2::zeros());
+    for i in 0..n {
+        let (a, b) = (hull[i], hull[(i + 1) % n]);
+        let cross = a.x * b.y - b.x * a.y;
+        area += cross;
+        c += (a + b) * cross;
+    }
+    if area.abs() < 1e-9 {
+        return None;
+    }
+    let centre = c / (3.0 * area);
+    area = area.abs() / 2.0;
+    // The smallest enclosing rectangle has a side along a hull edge.
+    let mut best: Option<(f32, Vec2, Vec2, Vec2)> = None;
+    for i in 0..n {
+        let e = hull[(i + 1) % n] - hull[i];
+        let Some(u) = e.try_normalize(1e-9) else { continue };
+        let v = Vec2::new(-u.y, u.x);
+        let (mut lo, mut hi) = (Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
+        for p in &hull {
+            let q = Vec2::new(p.dot(&u), p.dot(&v));
+            lo = lo.inf(&q);
+            hi = hi.sup(&q);
+        }
+        let ext = hi - lo;
+        if best.is_none_or(|b| ext.x * ext.y < b.0) {
+            let mid = (lo + hi) / 2.0;
+            best = Some((ext.x * ext.y, u, u * mid.x + v * mid.y, ext / 2.0));
+        }
+    }
+    let (_, axis, rect_centre, rect_half) = best?;
+    // Grow the outline by half a pixel all round (area by its perimeter's worth).
+    let perimeter = (0..n).map(|i| (hull[(i + 1) % n] - hull[i]).norm()).sum::<f32>();
+    Some(TopFace { z, area: area + perimeter * grow, centre, axis, rect_centre, rect_half: rect_half + Vec2::repeat(grow) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
