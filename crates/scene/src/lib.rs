@@ -54,7 +54,8 @@ pub use json::{FrameJson, ObjectJson, PartJson, SceneJson, SurfaceJson};
 pub use parts::Part;
 pub use segment::{inside, polygon_area};
 pub use shape::{
-    CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, TopFace, fit, fit_box, fit_circle, fit_sphere, sphere_from_outline, top_face,
+    CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, TopFace, cylinder_from_outline, fit, fit_box, fit_circle, fit_sphere, sphere_from_outline,
+    top_face,
 };
 
 /// What can go wrong while building a scene.
@@ -335,7 +336,9 @@ impl Scene {
                     Some(m) => m.ids[j] as u32 == *key,
                     None => seg.objects[j] == *key,
                 };
-                let far = (0.05f32).max(3.0 * noise);
+                // An outline pixel: beside a pixel of something else that is not in front of
+                // it (farther, or without depth, as sensors drop pixels at silhouettes).
+                let near = 2.0 * noise;
                 let mut rays = Vec::with_capacity(ids.len());
                 let mut ranges = Vec::with_capacity(ids.len());
                 let mut outline = Vec::with_capacity(ids.len());
@@ -343,7 +346,7 @@ impl Scene {
                     let i = i as usize;
                     let p = v3(cam[i]);
                     let (x, y, z) = (i % w, i / w, cam[i][2]);
-                    let beyond = |j: usize| !member(j) && cam[j][2] > z + far;
+                    let beyond = |j: usize| !member(j) && (cam[j][2] <= 0.0 || cam[j][2] > z - near);
                     outline.push((x > 0 && beyond(i - 1)) || (x + 1 < w && beyond(i + 1)) || (y > 0 && beyond(i - w)) || (y + 1 < h && beyond(i + w)));
                     ranges.push(p.norm());
                     rays.push(p.normalize());
@@ -433,6 +436,54 @@ impl Scene {
                         o.centre = [f.centre.x, f.centre.y, f.centre.z];
                         o.size = [f.size.x, f.size.y, f.size.z];
                     }
+                }
+            }
+        }
+        // Noisy depth shrinks a fitted circle too: cylinders from their outline.
+        for o in objects.iter_mut().filter(|o| o.shape == ShapeClass::Cylinder && o.noise >= NOISY_DEPTH) {
+            let cam = surface.points.as_slice();
+            let key = seg_key(&o.pixel_ids, masks, &seg.objects);
+            let member = |j: usize| match masks {
+                Some(m) => m.ids[j] as u32 == key,
+                None => seg.objects[j] == key,
+            };
+            let near = 2.0 * o.noise;
+            let beyond = |i: usize, j: usize| !member(j) && (cam[j][2] <= 0.0 || cam[j][2] > cam[i][2] - near);
+            let (mut left, mut right) = (Vec::new(), Vec::new());
+            let mut k = 0;
+            while k < o.pixel_ids.len() {
+                let row = o.pixel_ids[k] as usize / w;
+                let mut e = k;
+                while e + 1 < o.pixel_ids.len() && o.pixel_ids[e + 1] as usize / w == row {
+                    e += 1;
+                }
+                let (a, b) = (o.pixel_ids[k] as usize, o.pixel_ids[e] as usize);
+                if a % w > 0 && b % w + 1 < w && beyond(a, a - 1) && beyond(b, b + 1) {
+                    left.push(k);
+                    right.push(e);
+                }
+                k = e + 1;
+            }
+            let pts: Vec<Vec3> = o.points.iter().map(|p| v3(*p)).collect();
+            let side: Vec<bool> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize][2].abs() < 0.5).collect();
+            // The top at the median of its up-facing points, not at the highest point, which
+            // noise raises.
+            let mut tops: Vec<f32> = o.pixel_ids.iter().zip(&o.points).filter(|(i, _)| seg.normals[**i as usize][2] > 0.9).map(|(_, p)| p[2]).collect();
+            if tops.len() >= 10 {
+                let k = tops.len() / 2;
+                let top = *tops.select_nth_unstable_by(k, f32::total_cmp).1;
+                let bottom = o.bottom();
+                if top > bottom {
+                    o.centre[2] = (top + bottom) / 2.0;
+                    o.size[2] = top - bottom;
+                }
+            }
+            if let Some((c, r)) = cylinder_from_outline(&pts, &left, &right, &side, camera, 1.0 / frame.intrinsics.fx) {
+                if r > 0.5 * o.size[0] / 2.0 && r < 2.0 * o.size[0] / 2.0 {
+                    o.centre[0] = c.x;
+                    o.centre[1] = c.y;
+                    o.size[0] = 2.0 * r;
+                    o.size[1] = 2.0 * r;
                 }
             }
         }
@@ -581,6 +632,15 @@ fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
 /// Depth noise (metres, at an object's range) above which a table's footprint is taken from
 /// its top's outline (see [`top_face`]) rather than from the box of its points.
 pub const NOISY_DEPTH: f32 = 0.004;
+
+/// The segmentation's (or the user's masks') number of an object, from its first pixel.
+fn seg_key(pixel_ids: &[u32], masks: Option<&UserMasks>, objects: &[u32]) -> u32 {
+    let Some(&i) = pixel_ids.first() else { return 0 };
+    match masks {
+        Some(m) => m.ids[i as usize] as u32,
+        None => objects[i as usize],
+    }
+}
 
 /// A table's footprint comes from its points at least this share of its height up.
 pub const TABLE_FOOTPRINT_FROM: f32 = 0.25;

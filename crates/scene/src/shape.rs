@@ -438,6 +438,63 @@ pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Top
     Some(TopFace { z, area: area + perimeter * grow, centre, axis, rect_centre, rect_half: rect_half + Vec2::repeat(grow) })
 }
 
+/// An upright cylinder's axis and radius from its outline, for depth too noisy to fit: the
+/// left and right edges of its silhouette are vertical planes through the camera tangent
+/// to it, so in the floor plane the directions from the camera to its leftmost and
+/// rightmost pixels (row by row, where the silhouette meets farther background; their
+/// medians) span twice the angle `a` with `r = D sin a`, `D` the floor-plane distance from
+/// the camera to the axis. `D` follows from the side pixels near the middle direction, each
+/// `D (cos b - sqrt(sin^2 a - sin^2 b))` away at angle `b`, by least squares. `points` are
+/// scene-frame points (only their directions and distances from `camera` are used), `left`
+/// and `right` the indices of the outline pixels, `side` which points are on the side;
+/// `pixel` is the angle a pixel spans. Returns the axis (x, y) and radius.
+pub fn cylinder_from_outline(points: &[Vec3], left: &[usize], right: &[usize], side: &[bool], camera: Vec3, pixel: f32) -> Option<(Vec2, f32)> {
+    if left.len() < 5 || right.len() < 5 {
+        return None;
+    }
+    let flat = |p: &Vec3| Vec2::new(p.x - camera.x, p.y - camera.y);
+    let azimuth = |p: &Vec3| {
+        let d = flat(p);
+        d.y.atan2(d.x)
+    };
+    // Unwrap around the mean direction so that the angles do not jump at +-pi.
+    let mean = points.iter().map(flat).sum::<Vec2>();
+    let m = mean.y.atan2(mean.x);
+    let rel = |p: &Vec3| {
+        let mut a = azimuth(p) - m;
+        while a > std::f32::consts::PI {
+            a -= 2.0 * std::f32::consts::PI;
+        }
+        while a < -std::f32::consts::PI {
+            a += 2.0 * std::f32::consts::PI;
+        }
+        a
+    };
+    let l = median(left.iter().map(|&i| rel(&points[i])).collect());
+    let r = median(right.iter().map(|&i| rel(&points[i])).collect());
+    let (lo, hi) = (l.min(r), l.max(r));
+    let a = (hi - lo) / 2.0 + pixel / 2.0;
+    if !(a > 0.0 && a < 0.7) {
+        return None;
+    }
+    let mid = (hi + lo) / 2.0;
+    let (mut num, mut den) = (0.0f32, 0.0f32);
+    for (p, _) in points.iter().zip(side).filter(|(_, s)| **s) {
+        let b = (rel(p) - mid).abs();
+        if b < a / 2.0 {
+            let k = b.cos() - (a.sin().powi(2) - b.sin().powi(2)).max(0.0).sqrt();
+            num += flat(p).norm() * k;
+            den += k * k;
+        }
+    }
+    if den <= 0.0 {
+        return None;
+    }
+    let d = num / den;
+    let dir = m + mid;
+    Some((Vec2::new(camera.x + d * dir.cos(), camera.y + d * dir.sin()), d * a.sin()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,5 +546,47 @@ mod tests {
         let (centre, radius) = sphere_from_outline(&rays, &ranges, &outline, 1.0 / f).unwrap();
         assert!((radius - r).abs() < 0.05 * r, "outline radius {radius}, least squares {fitted}");
         assert!((centre - c).norm() < 0.02, "centre {centre:?}");
+    }
+
+    #[test]
+    fn a_noisy_cylinder_is_sized_from_its_outline() {
+        // An upright cylinder of radius 10 cm, 4 m away, seen from 1.5 m up with 3 cm of
+        // depth noise along each ray (seeded); rays 2 mrad apart.
+        let (r, axis, camera, step) = (0.1f32, Vec2::new(0.2, 4.0), Vec3::new(0.0, 0.0, 1.5), 0.002f32);
+        let mut state = 0x0c11u64;
+        let mut uniform = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 40) as f32 / (1u64 << 24) as f32
+        };
+        let hit = |az: f32, el: f32| {
+            let d = Vec3::new(az.cos() * el.cos(), az.sin() * el.cos(), el.sin());
+            let (o, dh) = (Vec2::new(camera.x, camera.y) - axis, Vec2::new(d.x, d.y));
+            let (a, b, c) = (dh.norm_squared(), 2.0 * o.dot(&dh), o.norm_squared() - r * r);
+            let disc = b * b - 4.0 * a * c;
+            (disc >= 0.0).then(|| (d, (-b - disc.sqrt()) / (2.0 * a)))
+        };
+        let centre_az = axis.y.atan2(axis.x);
+        let (mut pts, mut left, mut right, mut side) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for row in 0..40 {
+            let el = -0.3 + row as f32 * step;
+            let first = pts.len();
+            for col in -40..=40 {
+                let Some((d, t)) = hit(centre_az + col as f32 * step, el) else { continue };
+                let noise = 0.03 * ((0..12).map(|_| uniform()).sum::<f32>() - 6.0);
+                pts.push(camera + d * (t + noise));
+                side.push(true);
+            }
+            if pts.len() > first {
+                left.push(first);
+                right.push(pts.len() - 1);
+            }
+        }
+        let flat: Vec<Vec2> = pts.iter().map(|p| Vec2::new(p.x, p.y)).collect();
+        let (_, fitted, _) = fit_circle(&flat).unwrap();
+        let (c, radius) = cylinder_from_outline(&pts, &left, &right, &side, camera, step).unwrap();
+        assert!((radius - r).abs() < 0.06 * r, "outline radius {radius}, least squares {fitted}");
+        assert!((c - axis).norm() < 0.02, "axis {c:?}");
     }
 }
