@@ -439,6 +439,34 @@ impl Scene {
                 }
             }
         }
+        // With noisy depth a box and a cylinder fit about equally well; the directions of
+        // their sides (smoothed over a window that grows with the noise) still differ: a
+        // box's fall on two directions at right angles, a cylinder's spread round.
+        for o in objects.iter_mut().filter(|o| o.noise >= NOISY_DEPTH && matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder)) {
+            let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
+            let Some(square) = side_squareness(&normals) else { continue };
+            if square >= BOX_SQUARENESS && o.shape == ShapeClass::Cylinder {
+                let base = if o.support_gap <= cfg.support_gap { o.bottom() - o.support_gap } else { o.bottom() };
+                if let Some(b) = fit_box(&o.points, &normals, base) {
+                    let e = b.extents();
+                    o.shape = if e.max() <= CUBE_RATIO * e.min() { ShapeClass::Cube } else { ShapeClass::Box };
+                    o.centre = [b.centre.x, b.centre.y, b.centre.z];
+                    o.size = [e.x, e.y, e.z];
+                    o.yaw_deg = b.yaw_deg();
+                }
+            } else if square <= CYLINDER_SQUARENESS && o.shape != ShapeClass::Cylinder {
+                let d = (o.size[0] + o.size[1]) / 2.0;
+                o.shape = ShapeClass::Cylinder;
+                o.size[0] = d;
+                o.size[1] = d;
+                o.yaw_deg = 0.0;
+            } else {
+                continue;
+            }
+            if user_labels.is_empty() {
+                o.label = o.shape.noun().into();
+            }
+        }
         // Noisy depth shrinks a fitted circle too: cylinders from their outline.
         for o in objects.iter_mut().filter(|o| o.shape == ShapeClass::Cylinder && o.noise >= NOISY_DEPTH) {
             let cam = surface.points.as_slice();
@@ -632,6 +660,28 @@ fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
 /// Depth noise (metres, at an object's range) above which a table's footprint is taken from
 /// its top's outline (see [`top_face`]) rather than from the box of its points.
 pub const NOISY_DEPTH: f32 = 0.004;
+
+/// How squarely an object's side normals fall (those within 25 degrees of horizontal, at
+/// least 100): the mean resultant length of four times their directions, 1 when they lie on
+/// two directions at right angles (a box's faces), near 0 when they spread round (a
+/// cylinder).
+fn side_squareness(normals: &[[f32; 3]]) -> Option<f32> {
+    let (mut sx, mut sy, mut n) = (0.0f32, 0.0f32, 0usize);
+    for nm in normals {
+        if (nm[0] * nm[0] + nm[1] * nm[1]).sqrt() > 0.9 {
+            let a = 4.0 * nm[1].atan2(nm[0]);
+            sx += a.cos();
+            sy += a.sin();
+            n += 1;
+        }
+    }
+    (n >= 100).then(|| (sx * sx + sy * sy).sqrt() / n as f32)
+}
+
+/// With noisy depth, sides at least this square (see `side_squareness`) make a box...
+pub const BOX_SQUARENESS: f32 = 0.6;
+/// ...and at most this, a cylinder; in between the fit's choice stands.
+pub const CYLINDER_SQUARENESS: f32 = 0.25;
 
 /// The segmentation's (or the user's masks') number of an object, from its first pixel.
 fn seg_key(pixel_ids: &[u32], masks: Option<&UserMasks>, objects: &[u32]) -> u32 {
