@@ -194,6 +194,35 @@ fn merge_legs_under_slabs(
     }
 }
 
+/// A wall bounds the room: next to nothing is seen through it. A vertical plane through a
+/// large curved object close to the camera (a tangent strip of a cylinder holds two
+/// percent of the pixels) has the table and the real walls behind it. At most 2 % of the
+/// (sampled) pixels may lie beyond the plane, farther than its tolerance.
+fn bounds_the_room(
+    points: &[[f32; 3]],
+    cam: &[[f32; 3]],
+    normal: Vec3,
+    offset: f32,
+    frame: &SceneFrame,
+    tol: &dyn Fn(usize) -> f32,
+    stride: usize,
+) -> bool {
+    let eye = frame.to_scene(&Vec3::zeros());
+    let side = (normal.dot(&eye) + offset).signum();
+    let (mut seen, mut beyond) = (0usize, 0usize);
+    for i in (0..points.len()).step_by(stride.max(1) * 3 + 1) {
+        if cam[i][2] <= 0.0 {
+            continue;
+        }
+        seen += 1;
+        let d = (normal.dot(&v3(points[i])) + offset) * side;
+        if d < -3.0 * tol(i) {
+            beyond += 1;
+        }
+    }
+    (beyond as f32) <= 0.02 * seen as f32
+}
+
 /// Segments a frame whose geometry, planes and scene frame are known.
 pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes: &[DetectedPlane], cfg: &SceneConfig, sigma: &dyn Fn(f32) -> f32) -> Segmentation {
     let (w, h) = (surface.points.width(), surface.points.height());
@@ -227,7 +256,7 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
         let n = rot * p.plane.normal;
         let c = frame.to_scene(&p.centroid);
         let big = p.inliers.len() as f32 >= cfg.wall_min_fraction * valid_count as f32;
-        if big && n.z.abs() < 0.25 {
+        if big && n.z.abs() < 0.25 && bounds_the_room(&points, cam, n, -n.dot(&c), frame, &tol, stride) {
             walls.push((k as u16, n, -n.dot(&c)));
         } else if big && n.z < -0.9 && c.z > frame.camera_height {
             ceilings.push((n, -n.dot(&c)));
