@@ -590,18 +590,20 @@ impl Scene {
 static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// A flat piece of room left over by the plane search (a strip of wall, a corner of the
-/// ceiling): planar within `flat_tol` (noise allowing) and either over a metre across or above the camera,
-/// or anything entirely above [`STRUCTURE_HEIGHT`] or longer than [`STRUCTURE_SPAN`].
+/// ceiling): planar within `flat_tol` (noise allowing) and either over a metre long, over
+/// half a metre across both ways, or above the camera; or anything entirely above
+/// [`STRUCTURE_HEIGHT`] or longer than [`STRUCTURE_SPAN`].
 fn is_structure(points: &[[f32; 3]], camera_height: f32, flat_tol: f32) -> bool {
     let mut m = spatia_geom::math::Moments::default();
     for p in points {
         m.add(*p);
     }
-    let [(l0, _), _, (l2, _)] = m.principal_axes();
+    let [(l0, _), (l1, _), (l2, _)] = m.principal_axes();
     let flat = l0.max(0.0).sqrt() < flat_tol;
     let zmin = points.iter().map(|p| p[2]).fold(f32::INFINITY, f32::min);
     let span = l2.max(0.0).sqrt() * 3.46;
-    (flat && (span > 1.0 || zmin > camera_height)) || zmin > STRUCTURE_HEIGHT || span > STRUCTURE_SPAN
+    let width = l1.max(0.0).sqrt() * 3.46;
+    (flat && (span > 1.0 || width > 0.5 || zmin > camera_height)) || zmin > STRUCTURE_HEIGHT || span > STRUCTURE_SPAN
 }
 
 /// Whether an object is a top on legs, though its top was not seen as a support surface (a

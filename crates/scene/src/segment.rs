@@ -55,6 +55,10 @@ pub const LEG_SPAN: f32 = 0.25;
 /// that of a whole leg by two.
 const LEG_PIECE_SPAN: f32 = 0.12;
 
+/// A whole leg is at least this many times as tall as it is wide (a ball under a table,
+/// as wide as it is tall, is not one).
+const LEG_SLENDERNESS: f32 = 1.5;
+
 struct Dsu(Vec<u32>);
 
 impl Dsu {
@@ -153,7 +157,12 @@ fn merge_legs_under_slabs(
     sigma: &dyn Fn(f32) -> f32,
 ) {
     let free = |s: &Stat, owner: &std::collections::HashMap<u32, u32>| s.top.is_none() && owner[&s.root] == s.root;
-    let leg = |s: &Stat| s.span <= LEG_SPAN + 2.0 * sigma(s.range) && s.zmin < 0.05 + 2.0 * sigma(s.range) && s.zmax - s.zmin >= 0.15;
+    let leg = |s: &Stat| {
+        s.span <= LEG_SPAN + 2.0 * sigma(s.range)
+            && s.zmin < 0.05 + 2.0 * sigma(s.range)
+            && s.zmax - s.zmin >= 0.15
+            && s.zmax - s.zmin >= LEG_SLENDERNESS * s.span
+    };
     let piece = |s: &Stat| s.span <= LEG_PIECE_SPAN + sigma(s.range) && !leg(s);
     let slabs: Vec<(&Stat, Vec<Vec2>)> = stats
         .iter()
@@ -456,7 +465,10 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
             // Of the table's paint under its top: legs (narrow, whole or cut up by occlusion
             // and dropout), and anything that reaches up to the top (its rim, with or without
             // legs attached).
-            let leg = (s.span <= LEG_SPAN + 2.0 * sigma(s.range) && s.zmax - s.zmin >= 0.25 * height && s.zmin < 0.5 * height)
+            let leg = (s.span <= LEG_SPAN + 2.0 * sigma(s.range)
+                && s.zmax - s.zmin >= 0.25 * height
+                && s.zmax - s.zmin >= LEG_SLENDERNESS * s.span
+                && s.zmin < 0.5 * height)
                 || s.span <= LEG_PIECE_SPAN + sigma(s.range);
             let rim = s.zmax > height - 0.06;
             s.zmax <= height + 0.03
