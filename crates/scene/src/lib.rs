@@ -281,7 +281,7 @@ impl Scene {
         let sigma = |z: f32| noise::sigma(noise_scale, cfg, z);
         surface.normals = noise::smooth_normals(&surface, &sigma, frame.intrinsics.fx);
         let (sframe, planes) = surface.scene_frame(&cfg.ransac);
-        let seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg, &sigma);
+        let seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg, &sigma, frame.intrinsics.fx);
 
         // Object pixel lists, from the segmentation or the user's masks.
         let mut groups: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();

@@ -42,6 +42,10 @@ pub struct Segmentation {
 /// spreads a right-angled edge over five pixels).
 const CONVEX_EDGE_COS: f32 = 0.978;
 
+/// Neighbouring pixels across a rim are at most this many pixel spacings apart (a face seen
+/// at 70 degrees spreads a pixel over three spacings).
+const RIM_SPACINGS: f32 = 4.0;
+
 /// A component with at least this share of its pixels on the floor, a wall or the ceiling
 /// is a piece of them.
 const STRUCTURE_SHARE: f32 = 0.7;
@@ -233,7 +237,16 @@ fn bounds_the_room(
 }
 
 /// Segments a frame whose geometry, planes and scene frame are known.
-pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes: &[DetectedPlane], cfg: &SceneConfig, sigma: &dyn Fn(f32) -> f32) -> Segmentation {
+/// `fx` is the focal length in pixels (the spacing of neighbouring pixels at range z is z / fx).
+pub fn segment(
+    surface: &GridSurface,
+    rgb: &RgbImage,
+    frame: &SceneFrame,
+    planes: &[DetectedPlane],
+    cfg: &SceneConfig,
+    sigma: &dyn Fn(f32) -> f32,
+    fx: f32,
+) -> Segmentation {
     let (w, h) = (surface.points.width(), surface.points.height());
     let n_px = w * h;
     let cam = surface.points.as_slice();
@@ -379,9 +392,14 @@ pub fn segment(surface: &GridSurface, rgb: &RgbImage, frame: &SceneFrame, planes
     };
     // Across a convex edge (a box's or a cylinder's rim) the light changes abruptly while
     // the paint does not: allow a larger change of brightness there.
+    // A rim is one surface folding: its two sides' neighbouring pixels are close in space
+    // (a few pixel spacings, the noise allowing). Where one thing stands back above another
+    // seen edge-on (a cylinder on a box at eye height), the step between them is not a rim.
     let convex = |a: usize, b: usize| {
         let (na, nb) = (v3(normals[a]), v3(normals[b]));
-        na.dot(&nb) < CONVEX_EDGE_COS && (na - nb).dot(&(v3(points[b]) - v3(points[a]))) < 0.0
+        let step = v3(points[b]) - v3(points[a]);
+        let z = cam[a][2].max(cam[b][2]);
+        na.dot(&nb) < CONVEX_EDGE_COS && (na - nb).dot(&step) < 0.0 && step.norm() <= RIM_SPACINGS * z / fx + 3.0 * sigma(z)
     };
     let link = |a: usize, b: usize| {
         classes[a] == classes[b]
