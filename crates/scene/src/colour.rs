@@ -150,9 +150,11 @@ pub fn name(rgb: [u8; 3]) -> ColourName {
 /// darker pixel's sum.
 #[inline]
 pub fn compatible(a: [u8; 3], b: [u8; 3], max_chroma: f32, max_ratio: f32) -> bool {
-    // Levels of noise in a channel, and a floor that keeps black from dividing by zero.
+    // Levels of noise in a channel, and a floor (a camera's black level and dark noise:
+    // without it the colour of near-black pixels is all noise, with a large one a
+    // saturated paint in shadow turns grayer).
     const NOISE: f32 = 4.0;
-    const FLOOR: f32 = 2.0;
+    const FLOOR: f32 = 10.0;
     let sa = a[0] as f32 + a[1] as f32 + a[2] as f32 + 3.0 * FLOOR;
     let sb = b[0] as f32 + b[1] as f32 + b[2] as f32 + 3.0 * FLOOR;
     let mut d = 0.0f32;

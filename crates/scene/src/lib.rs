@@ -54,8 +54,8 @@ pub use json::{FrameJson, ObjectJson, PartJson, SceneJson, SurfaceJson};
 pub use parts::Part;
 pub use segment::{inside, polygon_area};
 pub use shape::{
-    CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, TopFace, cylinder_from_outline, fit, fit_box, fit_circle, fit_sphere, sphere_from_outline,
-    top_face,
+    CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, TopFace, cylinder_from_outline, fit, fit_box, fit_circle, fit_sphere,
+    sphere_from_outline, top_face,
 };
 
 /// What can go wrong while building a scene.
@@ -347,7 +347,12 @@ impl Scene {
                     let p = v3(cam[i]);
                     let (x, y, z) = (i % w, i / w, cam[i][2]);
                     let beyond = |j: usize| !member(j) && (cam[j][2] <= 0.0 || cam[j][2] > z - near);
-                    outline.push((x > 0 && beyond(i - 1)) || (x + 1 < w && beyond(i + 1)) || (y > 0 && beyond(i - w)) || (y + 1 < h && beyond(i + w)));
+                    outline.push(
+                        (x > 0 && beyond(i - 1))
+                            || (x + 1 < w && beyond(i + 1))
+                            || (y > 0 && beyond(i - w))
+                            || (y + 1 < h && beyond(i + w)),
+                    );
                     ranges.push(p.norm());
                     rays.push(p.normalize());
                 }
@@ -442,7 +447,10 @@ impl Scene {
         // With noisy depth a box and a cylinder fit about equally well; the directions of
         // their sides (smoothed over a window that grows with the noise) still differ: a
         // box's fall on two directions at right angles, a cylinder's spread round.
-        for o in objects.iter_mut().filter(|o| o.noise >= NOISY_DEPTH && matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder)) {
+        for o in objects
+            .iter_mut()
+            .filter(|o| o.noise >= NOISY_DEPTH && matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder))
+        {
             let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
             let Some(square) = side_squareness(&normals) else { continue };
             if square >= BOX_SQUARENESS && o.shape == ShapeClass::Cylinder {
@@ -496,7 +504,8 @@ impl Scene {
             let side: Vec<bool> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize][2].abs() < 0.5).collect();
             // The top at the median of its up-facing points, not at the highest point, which
             // noise raises.
-            let mut tops: Vec<f32> = o.pixel_ids.iter().zip(&o.points).filter(|(i, _)| seg.normals[**i as usize][2] > 0.9).map(|(_, p)| p[2]).collect();
+            let mut tops: Vec<f32> =
+                o.pixel_ids.iter().zip(&o.points).filter(|(i, _)| seg.normals[**i as usize][2] > 0.9).map(|(_, p)| p[2]).collect();
             if tops.len() >= 10 {
                 let k = tops.len() / 2;
                 let top = *tops.select_nth_unstable_by(k, f32::total_cmp).1;

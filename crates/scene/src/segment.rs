@@ -570,7 +570,8 @@ fn join_occluded(
         rows: Vec<(u32, u32)>,
         cols: Vec<(u32, u32)>,
     }
-    let empty = Obj { lo: [f32::MAX; 3], hi: [f32::MIN; 3], rgb: [0; 4], range: 0.0, rows: vec![(u32::MAX, 0); h], cols: vec![(u32::MAX, 0); w] };
+    let empty =
+        Obj { lo: [f32::MAX; 3], hi: [f32::MIN; 3], rgb: [0; 4], range: 0.0, rows: vec![(u32::MAX, 0); h], cols: vec![(u32::MAX, 0); w] };
     let mut objs = vec![empty; count + 1];
     for (i, &o) in objects.iter().enumerate() {
         if o == 0 {

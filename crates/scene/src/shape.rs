@@ -448,7 +448,14 @@ pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Top
 /// scene-frame points (only their directions and distances from `camera` are used), `left`
 /// and `right` the indices of the outline pixels, `side` which points are on the side;
 /// `pixel` is the angle a pixel spans. Returns the axis (x, y) and radius.
-pub fn cylinder_from_outline(points: &[Vec3], left: &[usize], right: &[usize], side: &[bool], camera: Vec3, pixel: f32) -> Option<(Vec2, f32)> {
+pub fn cylinder_from_outline(
+    points: &[Vec3],
+    left: &[usize],
+    right: &[usize],
+    side: &[bool],
+    camera: Vec3,
+    pixel: f32,
+) -> Option<(Vec2, f32)> {
     if left.len() < 5 || right.len() < 5 {
         return None;
     }
