@@ -38,9 +38,10 @@ pub struct Segmentation {
     pub top_heights: Vec<f32>,
 }
 
-/// Neighbouring smoothed normals more than 12 degrees apart mark a rim (the smoothing
-/// spreads a right-angled edge over five pixels).
-const CONVEX_EDGE_COS: f32 = 0.978;
+/// Neighbouring smoothed normals more than 12 degrees apart mark a rim (a 5x5 smoothing
+/// spreads a right-angled edge over five pixels; a wider window, under noise, over more,
+/// and the angle shrinks in proportion).
+const CONVEX_EDGE_DEG: f32 = 12.0;
 
 /// Neighbouring pixels across a rim are at most this many pixel spacings apart (a face seen
 /// at 70 degrees spreads a pixel over three spacings).
@@ -399,7 +400,11 @@ pub fn segment(
         let (na, nb) = (v3(normals[a]), v3(normals[b]));
         let step = v3(points[b]) - v3(points[a]);
         let z = cam[a][2].max(cam[b][2]);
-        na.dot(&nb) < CONVEX_EDGE_COS && (na - nb).dot(&step) < 0.0 && step.norm() <= RIM_SPACINGS * z / fx + 3.0 * sigma(z)
+        // The smoothing spreads a rim's turn over its window: the wider the window, the
+        // smaller the turn from one pixel to the next.
+        let window = 2 * crate::noise::radius(z, sigma(z), fx) + 1;
+        let turn = (CONVEX_EDGE_DEG * 5.0 / window as f32).to_radians().cos();
+        na.dot(&nb) < turn && (na - nb).dot(&step) < 0.0 && step.norm() <= RIM_SPACINGS * z / fx + 3.0 * sigma(z)
     };
     let link = |a: usize, b: usize| {
         classes[a] == classes[b]
