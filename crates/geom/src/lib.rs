@@ -65,6 +65,6 @@ pub use index::{ClosestPair, Neighbour, VertexIndex, closest_pair};
 pub use mesh::{GridSurface, Mesh, MeshConfig};
 pub use naming::{disambiguate, ordinal};
 pub use normals::{angle_deg, grid_normals};
-pub use obb::{Obb, convex_hull};
+pub use obb::{Obb, convex_hull, min_area_rect};
 pub use plane::{DetectedPlane, Plane, RansacConfig, detect_planes};
 pub use points::PointGrid;

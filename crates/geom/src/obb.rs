@@ -25,34 +25,8 @@ impl Obb {
             return None;
         }
         let hull = convex_hull(points.iter().map(|p| Vec2::new(p[0], p[1])).collect());
-        let (mut best_area, mut best) = (f32::INFINITY, (Vec2::x(), Vec2::zeros(), Vec2::zeros()));
-        let edges = hull.len().max(1);
-        for i in 0..edges {
-            let a = hull[i];
-            let b = hull[(i + 1) % hull.len()];
-            let Some(u) = (b - a).try_normalize(1e-12) else { continue };
-            let v = Vec2::new(-u.y, u.x);
-            let (mut lo, mut hi) = (Vec2::repeat(f32::INFINITY), Vec2::repeat(f32::NEG_INFINITY));
-            for p in &hull {
-                let q = Vec2::new(p.dot(&u), p.dot(&v));
-                lo = lo.inf(&q);
-                hi = hi.sup(&q);
-            }
-            let area = (hi.x - lo.x) * (hi.y - lo.y);
-            if area < best_area {
-                best_area = area;
-                best = (u, lo, hi);
-            }
-        }
-        let (mut u, mut lo, mut hi) = best;
-        if !best_area.is_finite() {
-            // One point or all points on one spot.
-            let p = hull.first().copied().unwrap_or_else(Vec2::zeros);
-            (u, lo, hi) = (Vec2::x(), p, p);
-        }
-        let v = Vec2::new(-u.y, u.x);
-        let mid = (lo + hi) / 2.0;
-        Some(Self::upright(u, u * mid.x + v * mid.y, (hi - lo) / 2.0, zmin, zmax))
+        let (u, centre, half) = min_area_rect(&hull);
+        Some(Self::upright(u, centre, half, zmin, zmax))
     }
 
     /// The box about the vertical whose first floor axis is `u`, centred at `centre_xy`,
@@ -129,6 +103,34 @@ impl Obb {
         }
         out
     }
+}
+
+/// The smallest rectangle around a convex polygon (counter-clockwise, as
+/// [`convex_hull`] gives it): one of its sides lies along an edge of the polygon. Returns
+/// its first axis, its centre and its half sizes along that axis and the perpendicular; a
+/// polygon of one point (or none) gives a rectangle of no size there (or at the origin).
+pub fn min_area_rect(hull: &[Vec2]) -> (Vec2, Vec2, Vec2) {
+    let mut best: Option<(f32, Vec2, Vec2, Vec2)> = None;
+    for i in 0..hull.len() {
+        let Some(u) = (hull[(i + 1) % hull.len()] - hull[i]).try_normalize(1e-12) else { continue };
+        let v = Vec2::new(-u.y, u.x);
+        let (mut lo, mut hi) = (Vec2::repeat(f32::INFINITY), Vec2::repeat(f32::NEG_INFINITY));
+        for p in hull {
+            let q = Vec2::new(p.dot(&u), p.dot(&v));
+            lo = lo.inf(&q);
+            hi = hi.sup(&q);
+        }
+        let area = (hi.x - lo.x) * (hi.y - lo.y);
+        if best.is_none_or(|b| area < b.0) {
+            best = Some((area, u, lo, hi));
+        }
+    }
+    let Some((_, u, lo, hi)) = best else {
+        return (Vec2::x(), hull.first().copied().unwrap_or_else(Vec2::zeros), Vec2::zeros());
+    };
+    let v = Vec2::new(-u.y, u.x);
+    let mid = (lo + hi) / 2.0;
+    (u, u * mid.x + v * mid.y, (hi - lo) / 2.0)
 }
 
 /// Convex hull of 2-D points, counter-clockwise (Andrew's monotone chain).

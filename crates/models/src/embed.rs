@@ -17,7 +17,7 @@ use candle_core::{Device, Tensor};
 use candle_transformers::models::bert::Config;
 use tokenizers::Tokenizer;
 
-use crate::kernels::{Int8, exp_nonpositive};
+use crate::kernels::{Int8, exp_nonpositive, softmax};
 use crate::loader::ModelFiles;
 use crate::{Error, Result};
 
@@ -147,14 +147,12 @@ impl Bert {
                     let span = head * hd..(head + 1) * hd;
                     let qi = &q[i * h..(i + 1) * h][span.clone()];
                     for (j, s) in scores.iter_mut().enumerate() {
-                        *s = qi.iter().zip(&k[j * h..(j + 1) * h][span.clone()]).map(|(a, b)| a * b).sum::<f32>() * scale;
+                        *s = dot(qi, &k[j * h..(j + 1) * h][span.clone()]) * scale;
                     }
-                    let m = scores.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
-                    scores.iter_mut().for_each(|s| *s = (*s - m).exp());
-                    let sum: f32 = scores.iter().sum();
+                    softmax(&mut scores);
                     let out = &mut ctx[i * h..(i + 1) * h][span.clone()];
                     for (j, &p) in scores.iter().enumerate() {
-                        out.iter_mut().zip(&v[j * h..(j + 1) * h][span.clone()]).for_each(|(a, b)| *a += p / sum * b);
+                        out.iter_mut().zip(&v[j * h..(j + 1) * h][span.clone()]).for_each(|(a, b)| *a += p * b);
                     }
                 }
             }
@@ -277,5 +275,5 @@ impl Embedder {
 
 /// Dot product (cosine similarity of unit vectors).
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    crate::kernels::dot(a, b)
 }

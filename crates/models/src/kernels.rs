@@ -130,6 +130,28 @@ pub(crate) fn exp_nonpositive(x: f32) -> f32 {
     p * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
 
+/// A dot product in eight lanes (a plain float sum would not vectorise).
+#[inline(always)]
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let (mut ac, mut bc) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut ac).zip(&mut bc) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    acc.iter().sum::<f32>() + ac.remainder().iter().zip(bc.remainder()).map(|(x, y)| x * y).sum::<f32>()
+}
+
+/// Softmax in place (after subtracting the maximum, with [`exp_nonpositive`]).
+#[inline(always)]
+pub(crate) fn softmax(x: &mut [f32]) {
+    let m = x.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+    x.iter_mut().for_each(|v| *v = exp_nonpositive(*v - m));
+    let sum = x.iter().sum::<f32>();
+    x.iter_mut().for_each(|v| *v /= sum);
+}
+
 /// Whether this CPU has AVX2 and FMA (checked once, then cached by the standard library).
 #[cfg(target_arch = "x86_64")]
 pub(crate) fn has_avx2() -> bool {

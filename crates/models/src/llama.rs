@@ -18,7 +18,7 @@ use candle_core::quantized::gguf_file;
 use candle_core::{DType, Device, IndexOp, Tensor};
 use rayon::prelude::*;
 
-use crate::kernels::{Int8, exp_nonpositive, has_avx2};
+use crate::kernels::{Int8, dot, has_avx2, softmax};
 
 /// A weight matrix (out x in) for both passes.
 struct Linear {
@@ -312,19 +312,6 @@ fn attend_last_fast(avx2: bool, sh: &Shape, q: &[f32], keys: &[f32], values: &[f
     attend_last(sh, q, keys, values, kv, out)
 }
 
-/// A dot product in eight lanes (a plain float sum would not vectorise).
-#[inline(always)]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; 8];
-    let (mut ac, mut bc) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (x, y) in (&mut ac).zip(&mut bc) {
-        for l in 0..8 {
-            acc[l] += x[l] * y[l];
-        }
-    }
-    acc.iter().sum::<f32>() + ac.remainder().iter().zip(bc.remainder()).map(|(x, y)| x * y).sum::<f32>()
-}
-
 fn rms_norm(x: &mut [f32], w: &[f32], eps: f32) {
     let ms = x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32;
     let r = 1.0 / (ms + eps).sqrt();
@@ -356,12 +343,4 @@ fn softmax_fast(avx2: bool, x: &mut [f32]) {
     }
     let _ = avx2;
     softmax(x)
-}
-
-#[inline(always)]
-fn softmax(x: &mut [f32]) {
-    let m = x.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
-    x.iter_mut().for_each(|v| *v = exp_nonpositive(*v - m));
-    let sum = x.iter().sum::<f32>();
-    x.iter_mut().for_each(|v| *v /= sum);
 }

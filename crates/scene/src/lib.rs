@@ -54,8 +54,8 @@ pub use json::{FrameJson, ObjectJson, PartJson, SceneJson, SurfaceJson};
 pub use parts::Part;
 pub use segment::{inside, polygon_area};
 pub use shape::{
-    CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, TopFace, cylinder_from_outline, fit, fit_box, fit_circle, fit_sphere,
-    sphere_from_outline, top_face,
+    CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, cylinder_from_outline, fit, fit_box, fit_circle, fit_sphere, sphere_from_outline,
+    top_face,
 };
 
 /// What can go wrong while building a scene.
@@ -308,6 +308,18 @@ impl Scene {
 
         let cos_up = cfg.up_deg.to_radians().cos();
         let camera = sframe.to_scene(&Vec3::zeros());
+        let cam = surface.points.as_slice();
+        // Whether pixel `j`, beside pixel `i` of the object numbered `key` (in the
+        // segmentation or the user's masks), puts `i` on the object's outline: it shows
+        // something else, not in front of `i` by more than `near` (farther, or without
+        // depth, as sensors drop pixels at silhouettes).
+        let beside_outline = |key: u32, near: f32, i: usize, j: usize| {
+            let other = match masks {
+                Some(m) => m.ids[j] as u32 != key,
+                None => seg.objects[j] != key,
+            };
+            other && (cam[j][2] <= 0.0 || cam[j][2] > cam[i][2] - near)
+        };
         let is_top = |i: u32| matches!(seg.classes[i as usize], segment::Class::Top(_));
         let up = |i: u32| seg.normals[i as usize][2] > cos_up;
         let mut objects: Vec<Object> = Vec::new();
@@ -331,13 +343,6 @@ impl Scene {
             let Some(mut f) = fit(&points, &normals, None, noise) else { continue };
             // Noisy depth shrinks a fitted sphere: take it from its outline instead.
             if f.class == ShapeClass::Sphere && noise > 0.03 * f.size.x / 2.0 {
-                let cam = surface.points.as_slice();
-                let member = |j: usize| match masks {
-                    Some(m) => m.ids[j] as u32 == *key,
-                    None => seg.objects[j] == *key,
-                };
-                // An outline pixel: beside a pixel of something else that is not in front of
-                // it (farther, or without depth, as sensors drop pixels at silhouettes).
                 let near = 2.0 * noise;
                 let mut rays = Vec::with_capacity(ids.len());
                 let mut ranges = Vec::with_capacity(ids.len());
@@ -345,8 +350,8 @@ impl Scene {
                 for &i in ids {
                     let i = i as usize;
                     let p = v3(cam[i]);
-                    let (x, y, z) = (i % w, i / w, cam[i][2]);
-                    let beyond = |j: usize| !member(j) && (cam[j][2] <= 0.0 || cam[j][2] > z - near);
+                    let (x, y) = (i % w, i / w);
+                    let beyond = |j: usize| beside_outline(*key, near, i, j);
                     outline.push(
                         (x > 0 && beyond(i - 1))
                             || (x + 1 < w && beyond(i + 1))
@@ -386,10 +391,10 @@ impl Scene {
                 if noise >= NOISY_DEPTH {
                     let on_top: Vec<Vec3> = ids.iter().filter(|&&i| is_top(i)).map(|&i| v3(seg.points[i as usize])).collect();
                     if let Some(t) = top_face(&on_top, camera, noise, 1.0 / frame.intrinsics.fx) {
-                        let height = t.z;
-                        fb.centre = Vec3::new(t.rect_centre.x, t.rect_centre.y, height / 2.0);
-                        fb.size = Vec3::new(2.0 * t.rect_half.x, 2.0 * t.rect_half.y, height);
-                        fb.yaw_deg = t.axis.y.atan2(t.axis.x).to_degrees();
+                        let (e, height) = (t.extents(), t.centre.z);
+                        fb.centre = Vec3::new(t.centre.x, t.centre.y, height / 2.0);
+                        fb.size = Vec3::new(e.x, e.y, height);
+                        fb.yaw_deg = t.yaw_deg();
                     }
                 }
                 (fb, ShapeClass::Other)
@@ -477,14 +482,8 @@ impl Scene {
         }
         // Noisy depth shrinks a fitted circle too: cylinders from their outline.
         for o in objects.iter_mut().filter(|o| o.shape == ShapeClass::Cylinder && o.noise >= NOISY_DEPTH) {
-            let cam = surface.points.as_slice();
             let key = seg_key(&o.pixel_ids, masks, &seg.objects);
-            let member = |j: usize| match masks {
-                Some(m) => m.ids[j] as u32 == key,
-                None => seg.objects[j] == key,
-            };
-            let near = 2.0 * o.noise;
-            let beyond = |i: usize, j: usize| !member(j) && (cam[j][2] <= 0.0 || cam[j][2] > cam[i][2] - near);
+            let beyond = |i: usize, j: usize| beside_outline(key, 2.0 * o.noise, i, j);
             let (mut left, mut right) = (Vec::new(), Vec::new());
             let mut k = 0;
             while k < o.pixel_ids.len() {
@@ -504,11 +503,10 @@ impl Scene {
             let side: Vec<bool> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize][2].abs() < 0.5).collect();
             // The top at the median of its up-facing points, not at the highest point, which
             // noise raises.
-            let mut tops: Vec<f32> =
+            let tops: Vec<f32> =
                 o.pixel_ids.iter().zip(&o.points).filter(|(i, _)| seg.normals[**i as usize][2] > 0.9).map(|(_, p)| p[2]).collect();
             if tops.len() >= 10 {
-                let k = tops.len() / 2;
-                let top = *tops.select_nth_unstable_by(k, f32::total_cmp).1;
+                let top = shape::median(tops);
                 let bottom = o.bottom();
                 if top > bottom {
                     o.centre[2] = (top + bottom) / 2.0;
@@ -668,8 +666,10 @@ fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
     legs >= 2
 }
 
-/// Depth noise (metres, at an object's range) above which a table's footprint is taken from
-/// its top's outline (see [`top_face`]) rather than from the box of its points.
+/// Depth noise (metres, at an object's range) above which fitting alone is not trusted: a
+/// table's footprint is taken from its top's outline (see [`top_face`]), a cylinder's axis
+/// and radius from its outline (see [`cylinder_from_outline`]), and boxes and cylinders are
+/// told apart by their side normals.
 pub const NOISY_DEPTH: f32 = 0.004;
 
 /// How squarely an object's side normals fall (those within 25 degrees of horizontal, at

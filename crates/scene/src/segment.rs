@@ -596,7 +596,7 @@ fn join_occluded(
         let c = &mut b.cols[x as usize];
         *c = (c.0.min(y), c.1.max(y));
     }
-    let mean = |b: &Obj| (0..3).map(|k| (b.rgb[k] / b.rgb[3].max(1)) as u8).collect::<Vec<_>>();
+    let mean = |b: &Obj| [0, 1, 2].map(|k| (b.rgb[k] / b.rgb[3].max(1)) as u8);
     // Along lines (rows when `by_row`) both pieces cross: whether on most of them the gap
     // between the pieces is all occluder or holes, and the widest such gap across the line
     // of sight at the pieces' range, metres.
@@ -637,7 +637,7 @@ fn join_occluded(
                 continue;
             }
             let (ma, mb) = (mean(oa), mean(ob));
-            if !compatible([ma[0], ma[1], ma[2]], [mb[0], mb[1], mb[2]], cfg.max_chroma, cfg.max_brightness_ratio) {
+            if !compatible(ma, mb, cfg.max_chroma, cfg.max_brightness_ratio) {
                 continue;
             }
             let Some(hidden) = occluded_between(oa, ob, true).or_else(|| occluded_between(oa, ob, false)) else { continue };

@@ -55,7 +55,8 @@ pub const MAX_RELATIVE_RESIDUAL: f32 = 0.12;
 /// Sides within this ratio make a box a cube.
 pub const CUBE_RATIO: f32 = 1.15;
 
-fn median(mut v: Vec<f32>) -> f32 {
+/// The median (the upper middle of an even count); infinity for none.
+pub(crate) fn median(mut v: Vec<f32>) -> f32 {
     if v.is_empty() {
         return f32::INFINITY;
     }
@@ -343,37 +344,14 @@ pub fn sphere_from_outline(rays: &[Vec3], ranges: &[f32], outline: &[bool], pixe
 }
 
 /// The top face of an object (a table's top), measured without depth noise: its pixels'
-/// rays meet the plane of the top (the median height of those pixels, which many pixels fix
-/// well) where the face is; each pixel's own depth is not used.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopFace {
-    /// Height of the top, scene frame.
-    pub z: f32,
-    /// Area of the outline (its convex hull), square metres.
-    pub area: f32,
-    /// Centroid of the outline.
-    pub centre: Vec2,
-    /// The smallest rectangle around the outline: its first axis, its centre and half sizes.
-    pub axis: Vec2,
-    /// See `axis`.
-    pub rect_centre: Vec2,
-    /// See `axis`.
-    pub rect_half: Vec2,
-}
-
-impl TopFace {
-    /// Outline area over its smallest enclosing rectangle's (a disc pi / 4, a rectangle 1).
-    pub fn rectangularity(&self) -> f32 {
-        self.area / (4.0 * self.rect_half.x * self.rect_half.y).max(1e-12)
-    }
-}
-
-/// The top face through its points `up` (scene frame; those farther than three times the
-/// depth `noise` and a centimetre from their median height are left out), seen from `camera`
-/// (scene frame); `pixel` is the angle a pixel spans, and half of it is added around the
-/// outline (pixel centres fall inside the face's edge). None when fewer than 30 points are
-/// given or the camera is not above the top.
-pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<TopFace> {
+/// rays meet the plane of the top (the median height of its points `up`, which many points
+/// fix well; those farther than three times the depth `noise` and a centimetre from it are
+/// left out) where the face is, so each pixel's own depth is not used. `camera` is the
+/// camera's position, scene frame; `pixel` the angle a pixel spans, half of which is added
+/// around the outline (pixel centres fall inside the face's edge). Returns the smallest
+/// rectangle around the outline as a flat box at the top's height; None when fewer than 30
+/// points are given or the camera is not above the top.
+pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Obb> {
     if up.len() < 30 {
         return None;
     }
@@ -397,45 +375,11 @@ pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Top
     }
     let grow = 0.5 * pixel * range / flat.len() as f32;
     let hull = spatia_geom::convex_hull(flat);
-    let n = hull.len();
-    if n < 3 {
+    if hull.len() < 3 {
         return None;
     }
-    // Area and centroid of the hull.
-    let (mut area, mut c) = (0.0f32, Vec2::zeros());
-    for i in 0..n {
-        let (a, b) = (hull[i], hull[(i + 1) % n]);
-        let cross = a.x * b.y - b.x * a.y;
-        area += cross;
-        c += (a + b) * cross;
-    }
-    if area.abs() < 1e-9 {
-        return None;
-    }
-    let centre = c / (3.0 * area);
-    area = area.abs() / 2.0;
-    // The smallest enclosing rectangle has a side along a hull edge.
-    let mut best: Option<(f32, Vec2, Vec2, Vec2)> = None;
-    for i in 0..n {
-        let e = hull[(i + 1) % n] - hull[i];
-        let Some(u) = e.try_normalize(1e-9) else { continue };
-        let v = Vec2::new(-u.y, u.x);
-        let (mut lo, mut hi) = (Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
-        for p in &hull {
-            let q = Vec2::new(p.dot(&u), p.dot(&v));
-            lo = lo.inf(&q);
-            hi = hi.sup(&q);
-        }
-        let ext = hi - lo;
-        if best.is_none_or(|b| ext.x * ext.y < b.0) {
-            let mid = (lo + hi) / 2.0;
-            best = Some((ext.x * ext.y, u, u * mid.x + v * mid.y, ext / 2.0));
-        }
-    }
-    let (_, axis, rect_centre, rect_half) = best?;
-    // Grow the outline by half a pixel all round (area by its perimeter's worth).
-    let perimeter = (0..n).map(|i| (hull[(i + 1) % n] - hull[i]).norm()).sum::<f32>();
-    Some(TopFace { z, area: area + perimeter * grow, centre, axis, rect_centre, rect_half: rect_half + Vec2::repeat(grow) })
+    let (axis, centre, half) = spatia_geom::min_area_rect(&hull);
+    Some(Obb::upright(axis, centre, half + Vec2::repeat(grow), z, z))
 }
 
 /// An upright cylinder's axis and radius from its outline, for depth too noisy to fit: the
@@ -520,18 +464,28 @@ mod tests {
         assert!((c - Vec3::new(1.0, 2.0, 0.1)).norm() < 1e-3 && (r - 0.1).abs() < 1e-3 && res < 1e-4);
     }
 
+    /// Seeded standard normal samples (xorshift, sum of twelve uniforms).
+    fn normal_noise(seed: u64) -> impl FnMut() -> f32 {
+        let mut state = seed;
+        move || {
+            (0..12)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state >> 40) as f32 / (1u64 << 24) as f32
+                })
+                .sum::<f32>()
+                - 6.0
+        }
+    }
+
     #[test]
     fn a_noisy_sphere_is_sized_from_its_outline() {
         // A 12 cm sphere 5 m away with 4 cm of depth noise along each ray (seeded).
         let (r, d, f) = (0.12f32, 5.0f32, 554.0f32);
         let c = Vec3::new(0.3, -0.1, d);
-        let mut state = 0x5eedu64;
-        let mut uniform = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 40) as f32 / (1u64 << 24) as f32
-        };
+        let mut gauss = normal_noise(0x5eed);
         let hit = |u: i32, v: i32| {
             let ray = Vec3::new(0.06 + u as f32 / f, -0.02 + v as f32 / f, 1.0).normalize();
             let b = ray.dot(&c);
@@ -542,7 +496,7 @@ mod tests {
         for v in -20..=20 {
             for u in -20..=20 {
                 let Some((ray, t)) = hit(u, v) else { continue };
-                let noise = 0.04 * ((0..12).map(|_| uniform()).sum::<f32>() - 6.0);
+                let noise = 0.04 * gauss();
                 rays.push(ray);
                 ranges.push(t + noise);
                 pts.push(ray * (t + noise));
@@ -560,13 +514,7 @@ mod tests {
         // An upright cylinder of radius 10 cm, 4 m away, seen from 1.5 m up with 3 cm of
         // depth noise along each ray (seeded); rays 2 mrad apart.
         let (r, axis, camera, step) = (0.1f32, Vec2::new(0.2, 4.0), Vec3::new(0.0, 0.0, 1.5), 0.002f32);
-        let mut state = 0x0c11u64;
-        let mut uniform = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 40) as f32 / (1u64 << 24) as f32
-        };
+        let mut gauss = normal_noise(0x0c11);
         let hit = |az: f32, el: f32| {
             let d = Vec3::new(az.cos() * el.cos(), az.sin() * el.cos(), el.sin());
             let (o, dh) = (Vec2::new(camera.x, camera.y) - axis, Vec2::new(d.x, d.y));
@@ -581,7 +529,7 @@ mod tests {
             let first = pts.len();
             for col in -40..=40 {
                 let Some((d, t)) = hit(centre_az + col as f32 * step, el) else { continue };
-                let noise = 0.03 * ((0..12).map(|_| uniform()).sum::<f32>() - 6.0);
+                let noise = 0.03 * gauss();
                 pts.push(camera + d * (t + noise));
                 side.push(true);
             }
