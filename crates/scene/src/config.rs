@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 use spatia_geom::{MeshConfig, RansacConfig};
 
 /// Settings of [`crate::Scene::from_frame`]. The defaults suit indoor RGB-D at 0.5-6 m.
+/// Fields missing from a serialized config take their defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SceneConfig {
     /// Discontinuities and normals.
     pub mesh: MeshConfig,
@@ -32,6 +34,10 @@ pub struct SceneConfig {
     /// Across a convex edge (a rim, where the normals turn) the brightness may change by
     /// up to this ratio: faces turned differently to the light.
     pub max_edge_brightness_ratio: f32,
+    /// Things touching in space that colour cuts into at least this many object-sized
+    /// pieces are one textured thing (a machine, a printed carton), not that many objects;
+    /// painted things that touch (a stack, a cluster) make a handful.
+    pub textured_pieces: usize,
     /// Objects smaller than this fraction of the image's pixels are dropped as noise...
     pub min_object_fraction: f32,
     /// ...and never fewer pixels than this.
@@ -74,6 +80,7 @@ impl Default for SceneConfig {
             max_chroma: 0.045,
             max_brightness_ratio: 1.35,
             max_edge_brightness_ratio: 2.6,
+            textured_pieces: 12,
             min_object_fraction: 0.0002,
             min_object_pixels: 40,
             support_gap: 0.15,

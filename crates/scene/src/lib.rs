@@ -54,8 +54,8 @@ pub use json::{FrameJson, ObjectJson, PartJson, SceneJson, SurfaceJson};
 pub use parts::Part;
 pub use segment::{inside, polygon_area};
 pub use shape::{
-    CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, cylinder_from_outline, fit, fit_box, fit_circle, fit_sphere, sphere_from_outline,
-    top_face,
+    CUBE_RATIO, Fit, MAX_RELATIVE_RESIDUAL, ShapeClass, cylinder_from_outline, fit, fit_box, fit_circle, fit_sphere, fit_without_sphere,
+    outline_cone, sphere_from_outline, top_face,
 };
 
 /// What can go wrong while building a scene.
@@ -341,8 +341,7 @@ impl Scene {
             // First pass without the support height; resting objects are refitted below.
             let noise = sigma(ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32);
             let Some(mut f) = fit(&points, &normals, None, noise) else { continue };
-            // Noisy depth shrinks a fitted sphere: take it from its outline instead.
-            if f.class == ShapeClass::Sphere && noise > 0.03 * f.size.x / 2.0 {
+            if f.class == ShapeClass::Sphere {
                 let near = 2.0 * noise;
                 let mut rays = Vec::with_capacity(ids.len());
                 let mut ranges = Vec::with_capacity(ids.len());
@@ -361,10 +360,20 @@ impl Scene {
                     ranges.push(p.norm());
                     rays.push(p.normalize());
                 }
-                if let Some((c, r)) = sphere_from_outline(&rays, &ranges, &outline, 1.0 / frame.intrinsics.fx) {
-                    if r > 0.5 * f.size.x / 2.0 && r < 2.0 * f.size.x / 2.0 {
-                        f.centre = sframe.to_scene(&c);
-                        f.size = Vec3::repeat(2.0 * r);
+                let pixel = 1.0 / frame.intrinsics.fx;
+                let cone = outline_cone(&rays, &outline, pixel);
+                // A sphere's outline is a circle: something else that a sphere happens to
+                // fit (a cluttered shelf) is refitted without the sphere.
+                if noise < CLEAN_DEPTH && cone.is_some_and(|c| c.deviation > ROUND_OUTLINE) {
+                    let Some(g) = fit_without_sphere(&points, &normals, None, noise) else { continue };
+                    f = g;
+                } else if noise > 0.03 * f.size.x / 2.0 {
+                    // Noisy depth shrinks a fitted sphere: take it from its outline instead.
+                    if let Some((c, r)) = sphere_from_outline(&rays, &ranges, &outline, pixel) {
+                        if r > 0.5 * f.size.x / 2.0 && r < 2.0 * f.size.x / 2.0 {
+                            f.centre = sframe.to_scene(&c);
+                            f.size = Vec3::repeat(2.0 * r);
+                        }
                     }
                 }
             }
@@ -671,6 +680,15 @@ fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
 /// and radius from its outline (see [`cylinder_from_outline`]), and boxes and cylinders are
 /// told apart by their side normals.
 pub const NOISY_DEPTH: f32 = 0.004;
+
+/// With clean depth a sphere's outline deviates from a circle by at most this share of its
+/// radius (RMS; pixel steps make a few hundredths, half a pixel at most on generated scenes).
+const ROUND_OUTLINE: f32 = 0.12;
+
+/// Depth noise below which the outline test holds, metres: good stereo or structured light
+/// within a few metres (the Middlebury captures measure under a millimetre). Noisier depth
+/// and colour make outlines ragged by pixels; there only the fit decides.
+const CLEAN_DEPTH: f32 = 0.002;
 
 /// How squarely an object's side normals fall (those within 25 degrees of horizontal, at
 /// least 100): the mean resultant length of four times their directions, 1 when they lie on

@@ -406,21 +406,28 @@ pub fn segment(
         let turn = (CONVEX_EDGE_DEG * 5.0 / window as f32).to_radians().cos();
         na.dot(&nb) < turn && (na - nb).dot(&step) < 0.0 && step.norm() <= RIM_SPACINGS * z / fx + 3.0 * sigma(z)
     };
-    let link = |a: usize, b: usize| {
-        classes[a] == classes[b]
-            && growable(classes[a])
-            && !crease(a, b)
-            && (compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_brightness_ratio)
-                || (convex(a, b) && compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_edge_brightness_ratio)))
+    // One surface: neighbours of one class, no depth step, no contact crease. Islands of
+    // such links are things touching in space; colour then cuts them into objects.
+    let touching = |a: usize, b: usize| classes[a] == classes[b] && growable(classes[a]) && !crease(a, b);
+    let material = |a: usize, b: usize| {
+        compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_brightness_ratio)
+            || (convex(a, b) && compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_edge_brightness_ratio))
     };
+    let mut islands = Dsu((0..n_px as u32).collect());
     for y in 0..h {
         for x in 0..w {
             let i = y * w + x;
-            if x + 1 < w && surface.edges.right_ok(x, y) && link(i, i + 1) {
-                dsu.union(i as u32, i as u32 + 1);
+            if x + 1 < w && surface.edges.right_ok(x, y) && touching(i, i + 1) {
+                islands.union(i as u32, i as u32 + 1);
+                if material(i, i + 1) {
+                    dsu.union(i as u32, i as u32 + 1);
+                }
             }
-            if y + 1 < h && surface.edges.down_ok(x, y) && link(i, i + w) {
-                dsu.union(i as u32, (i + w) as u32);
+            if y + 1 < h && surface.edges.down_ok(x, y) && touching(i, i + w) {
+                islands.union(i as u32, (i + w) as u32);
+                if material(i, i + w) {
+                    dsu.union(i as u32, (i + w) as u32);
+                }
             }
         }
     }
@@ -508,6 +515,7 @@ pub fn segment(
         }
     }
     merge_legs_under_slabs(&stats, &comp, &points, &mut owner, cfg, sigma);
+    merge_textured_islands(&mut islands, &classes, &comp, &mut owner, min_px, cfg.textured_pieces);
     // Pieces of floor or wall that noise kept from being classified: mostly on a plane.
     for k in &keys {
         let px = &comp[k];
@@ -545,6 +553,40 @@ pub fn segment(
     let colours: Vec<[u8; 3]> = (0..n_px).map(colour).collect();
     join_occluded(&mut objects, count as usize, (w, h), cam, &points, &colours, cfg, sigma);
     Segmentation { classes, objects, points, normals, top_heights }
+}
+
+/// Things touching in space (an island of `touching` links) that colour cuts into at least
+/// `pieces` pieces of an object's size are one textured or many-coloured thing (a machine, a
+/// printed carton, a plant): its colour edges are detail, not the outlines of objects, and
+/// all its pieces become the largest one's. Painted things that touch (a stack, a cluster)
+/// cut into a handful of pieces and keep them.
+fn merge_textured_islands(
+    islands: &mut Dsu,
+    classes: &[Class],
+    comp: &std::collections::HashMap<u32, Vec<usize>>,
+    owner: &mut std::collections::HashMap<u32, u32>,
+    min_px: usize,
+    pieces: usize,
+) {
+    let mut per_island: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+    let mut roots: Vec<u32> = comp.keys().copied().collect();
+    roots.sort_unstable();
+    for r in roots {
+        let px = &comp[&r];
+        if classes[px[0]] == Class::Free {
+            per_island.entry(islands.find(px[0] as u32)).or_default().push(r);
+        }
+    }
+    for members in per_island.values() {
+        if members.iter().filter(|r| comp[r].len() >= min_px).count() < pieces {
+            continue;
+        }
+        let Some(largest) = members.iter().max_by_key(|r| comp[r].len()) else { continue };
+        let target = owner[largest];
+        for r in members {
+            owner.insert(*r, target);
+        }
+    }
 }
 
 /// One object seen in two pieces, cut by something in front of it (a table leg before a

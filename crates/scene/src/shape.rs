@@ -229,6 +229,15 @@ fn box_distance(b: &Obb, p: &Vec3) -> f32 {
 /// within [`MAX_RELATIVE_RESIDUAL`] (after allowing for the sensor's `noise`, metres). `bottom` is the height of what the object stands on,
 /// when known, so that a cylinder or box reaches down to it although its foot is hidden.
 pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise: f32) -> Option<Fit> {
+    fit_models(points, normals, bottom, noise, true)
+}
+
+/// [`fit`] with the sphere left out: for things whose outline rules a sphere out.
+pub fn fit_without_sphere(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise: f32) -> Option<Fit> {
+    fit_models(points, normals, bottom, noise, false)
+}
+
+fn fit_models(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise: f32, sphere: bool) -> Option<Fit> {
     let pts: Vec<Vec3> = points.iter().map(|p| v3(*p)).collect();
     let obb = Obb::gravity_aligned(points)?;
     let zmax = obb.centre.z + obb.half.z;
@@ -236,7 +245,7 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise
     // (relative residual, the model's scale, the fit)
     let mut cands: Vec<(f32, f32, Fit)> = Vec::new();
 
-    if let Some((c, r, res)) = fit_sphere(&pts) {
+    if let Some((c, r, res)) = fit_sphere(&pts).filter(|_| sphere) {
         // The sphere must be about as tall as it is wide, and not much larger than the points.
         let ext = obb.extents();
         if 2.0 * r < 1.5 * ext.max() + 0.02 {
@@ -290,18 +299,25 @@ pub fn fit(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise
     })
 }
 
-/// A sphere from its outline, for depth too noisy to fit (at 5 m a Kinect-like sensor's
-/// 4 cm of noise against a 12 cm radius shrinks a least-squares fit by a tenth or more).
-/// The directions of the pixels carry no depth noise: those on the outline (beside farther
-/// background) lie on a cone around the centre's direction, found as the plane through
-/// their unit vectors; the cone's half-angle `a` gives `r = D sin a`. The distance `D`
-/// follows from the depths of the pixels inside the inner half of the outline, each a
-/// multiple of `D` (a ray at angle `b` meets the sphere at `D (cos b - sqrt(sin^2 a -
-/// sin^2 b))`), by least squares. `rays` are the unit directions of the object's pixels,
-/// `ranges` their distances from the camera, `outline` which are on the outline; `pixel`
-/// is the angle one pixel spans (half of it is added to the outline's angle, which pixel
-/// centres underestimate). Returns the centre (camera frame) and radius.
-pub fn sphere_from_outline(rays: &[Vec3], ranges: &[f32], outline: &[bool], pixel: f32) -> Option<(Vec3, f32)> {
+/// The cone of rays around an object's outline (see [`outline_cone`]).
+#[derive(Debug, Clone, Copy)]
+pub struct OutlineCone {
+    /// Unit direction of the cone's axis (camera frame): towards a sphere's centre.
+    pub axis: Vec3,
+    /// Half-angle, radians, half a pixel added.
+    pub half_angle: f32,
+    /// Root-mean-square deviation of the outline rays' angles from the half-angle, as a
+    /// share of it: a few hundredths for a sphere (its outline is a circle), more for
+    /// anything else.
+    pub deviation: f32,
+}
+
+/// The cone through an object's outline rays (`rays` unit directions of its pixels,
+/// `outline` which are on the outline, `pixel` the angle a pixel spans): its axis is the
+/// normal of the plane through the outline rays' tips, its half-angle their mean angle from
+/// it. None for fewer than 12 outline pixels, for an arc short of about half the way round
+/// (it does not fix the cone), or a half-angle beyond 0.5 rad.
+pub fn outline_cone(rays: &[Vec3], outline: &[bool], pixel: f32) -> Option<OutlineCone> {
     let mut m = spatia_geom::math::Moments::default();
     let mut sum = Vec3::zeros();
     let mut n = 0;
@@ -314,7 +330,6 @@ pub fn sphere_from_outline(rays: &[Vec3], ranges: &[f32], outline: &[bool], pixe
         return None;
     }
     let [_, (l1, _), (l2, _)] = m.principal_axes();
-    // Half the way round or more: a short arc does not fix the cone.
     if l1 < 0.08 * l2 {
         return None;
     }
@@ -327,6 +342,25 @@ pub fn sphere_from_outline(rays: &[Vec3], ranges: &[f32], outline: &[bool], pixe
     if !(a > 0.0 && a < 0.5) {
         return None;
     }
+    let angle = |r: &Vec3| r.dot(&u).clamp(-1.0, 1.0).acos() + pixel / 2.0;
+    let var = rays.iter().zip(outline).filter(|(_, o)| **o).map(|(r, _)| (angle(r) - a).powi(2)).sum::<f32>() / n as f32;
+    Some(OutlineCone { axis: u, half_angle: a, deviation: var.sqrt() / a })
+}
+
+/// A sphere from its outline, for depth too noisy to fit (at 5 m a Kinect-like sensor's
+/// 4 cm of noise against a 12 cm radius shrinks a least-squares fit by a tenth or more).
+/// The directions of the pixels carry no depth noise: those on the outline (beside farther
+/// background) lie on a cone around the centre's direction, found as the plane through
+/// their unit vectors; the cone's half-angle `a` gives `r = D sin a`. The distance `D`
+/// follows from the depths of the pixels inside the inner half of the outline, each a
+/// multiple of `D` (a ray at angle `b` meets the sphere at `D (cos b - sqrt(sin^2 a -
+/// sin^2 b))`), by least squares. `rays` are the unit directions of the object's pixels,
+/// `ranges` their distances from the camera, `outline` which are on the outline; `pixel`
+/// is the angle one pixel spans (half of it is added to the outline's angle, which pixel
+/// centres underestimate). Returns the centre (camera frame) and radius.
+pub fn sphere_from_outline(rays: &[Vec3], ranges: &[f32], outline: &[bool], pixel: f32) -> Option<(Vec3, f32)> {
+    let cone = outline_cone(rays, outline, pixel)?;
+    let (u, a) = (cone.axis, cone.half_angle);
     let (mut num, mut den) = (0.0f32, 0.0f32);
     for (r, t) in rays.iter().zip(ranges) {
         let b = r.dot(&u).clamp(-1.0, 1.0).acos();
@@ -449,6 +483,37 @@ pub fn cylinder_from_outline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Unit rays through the pixels of a pinhole camera (focal `f`, centre 0) for which
+    /// `inside(u, v)` holds, and whether each is on the outline (a 4-neighbour outside).
+    fn silhouette(f: f32, inside: impl Fn(f32, f32) -> bool) -> (Vec<Vec3>, Vec<bool>) {
+        let (mut rays, mut outline) = (Vec::new(), Vec::new());
+        for v in -200..=200 {
+            for u in -200..=200 {
+                let (u, v) = (u as f32, v as f32);
+                if inside(u, v) {
+                    rays.push(Vec3::new(u / f, v / f, 1.0).normalize());
+                    outline.push(!(inside(u + 1.0, v) && inside(u - 1.0, v) && inside(u, v + 1.0) && inside(u, v - 1.0)));
+                }
+            }
+        }
+        (rays, outline)
+    }
+
+    #[test]
+    fn a_round_outline_is_a_cone_and_a_shelf_is_not() {
+        let f = 600.0;
+        let (rays, outline) = silhouette(f, |u, v| (u - 40.0).powi(2) + (v + 10.0).powi(2) <= 50.0f32.powi(2));
+        let cone = outline_cone(&rays, &outline, 1.0 / f).unwrap();
+        assert!(cone.deviation < 0.03, "{cone:?}");
+        assert!((cone.half_angle * f - 50.0).abs() < 1.5, "{cone:?}");
+        let axis = Vec3::new(40.0 / f, -10.0 / f, 1.0).normalize();
+        assert!(cone.axis.dot(&axis) > 0.9999, "{cone:?}");
+        // A wide rectangle (a shelf seen front-on) is far from a circle.
+        let (rays, outline) = silhouette(f, |u, v| u.abs() <= 120.0 && v.abs() <= 60.0);
+        let cone = outline_cone(&rays, &outline, 1.0 / f).unwrap();
+        assert!(cone.deviation > 0.15, "{cone:?}");
+    }
 
     #[test]
     fn fits_a_half_sphere_of_points() {
