@@ -667,10 +667,14 @@ fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
             continue;
         }
         // Something broad under the top (a box's side, a cabinet): not a table.
-        if (hi - lo).norm() > segment::LEG_SPAN + 4.0 * sigma || !inside(&hull, (lo + hi) / 2.0, 0.1) {
+        if (hi - lo).norm() > segment::LEG_SPAN + 4.0 * sigma {
             return false;
         }
-        legs += 1;
+        // A leg beyond the top's visible outline (a back leg under a top seen edge-on,
+        // whose far part is hidden) is not counted, nor does it rule the table out.
+        if inside(&hull, (lo + hi) / 2.0, 0.1) {
+            legs += 1;
+        }
     }
     legs >= 2
 }
@@ -844,5 +848,40 @@ fn names(objects: &mut [Object]) {
 impl ShapeClass {
     fn is_noun(s: &str) -> bool {
         ["cube", "box", "sphere", "cylinder", "object"].contains(&s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Points along a vertical leg at (x, y) from the floor to `top`, 4 cm across.
+    fn leg(x: f32, y: f32, top: f32) -> Vec<[f32; 3]> {
+        (0..60).flat_map(|k| (0..4).map(move |j| [x + 0.01 * j as f32, y, top * k as f32 / 60.0])).collect()
+    }
+
+    #[test]
+    fn a_table_seen_edge_on_with_a_back_leg_beyond_its_visible_top() {
+        // Regression (scene understanding issue): a low camera sees only the front strip of
+        // the top; the back leg stands beyond that strip's outline and had ruled the table out.
+        let top = 0.67;
+        let mut pts: Vec<[f32; 3]> = Vec::new();
+        for i in 0..80 {
+            for j in 0..20 {
+                pts.push([0.01 * i as f32, 0.01 * j as f32, top - 0.005 * (j % 3) as f32]);
+            }
+        }
+        pts.extend(leg(0.02, 0.05, top));
+        pts.extend(leg(0.74, 0.05, top));
+        pts.extend(leg(0.40, 0.55, top));
+        let cfg = SceneConfig::default();
+        assert!(stands_on_legs(&pts, &cfg, 0.0005));
+        // A broad thing under the same top (a cabinet's side) is not a table.
+        for i in 0..40 {
+            for k in 0..30 {
+                pts.push([0.2 + 0.01 * i as f32, 0.1, 0.01 * k as f32 + 0.03]);
+            }
+        }
+        assert!(!stands_on_legs(&pts, &cfg, 0.0005));
     }
 }
