@@ -47,6 +47,10 @@ const CONVEX_EDGE_DEG: f32 = 12.0;
 /// at 70 degrees spreads a pixel over three spacings).
 const RIM_SPACINGS: f32 = 4.0;
 
+/// Normals whose up components differ by more than this across a rim tell its upper side
+/// from its lower one (across a vertical edge they do not differ).
+const RIM_TILT: f32 = 0.1;
+
 /// A component with at least this share of its pixels on the floor, a wall or the ceiling
 /// is a piece of them.
 const STRUCTURE_SHARE: f32 = 0.7;
@@ -404,7 +408,12 @@ pub fn segment(
         // smaller the turn from one pixel to the next.
         let window = 2 * crate::noise::radius(z, sigma(z), fx) + 1;
         let turn = (CONVEX_EDGE_DEG * 5.0 / window as f32).to_radians().cos();
-        na.dot(&nb) < turn && (na - nb).dot(&step) < 0.0 && step.norm() <= RIM_SPACINGS * z / fx + 3.0 * sigma(z)
+        // A rim falls away from its more up-facing side (a box's top to its sides); where the
+        // less up-facing side rises above it, a face stands on a top (a crease seen obliquely,
+        // its normals blurred by the smoothing so that it passes the turn test).
+        let (upper, lower) = if na.z >= nb.z { (a, b) } else { (b, a) };
+        let rises = na.z.max(nb.z) - na.z.min(nb.z) > RIM_TILT && points[lower][2] > points[upper][2] + 2.0 * sigma(z);
+        na.dot(&nb) < turn && (na - nb).dot(&step) < 0.0 && step.norm() <= RIM_SPACINGS * z / fx + 3.0 * sigma(z) && !rises
     };
     // One surface: neighbours of one class, no depth step, no contact crease. Islands of
     // such links are things touching in space; colour then cuts them into objects.
