@@ -526,10 +526,14 @@ pub fn segment(
     merge_legs_under_slabs(&stats, &comp, &points, &mut owner, cfg, sigma);
     merge_textured_islands(&mut islands, &classes, &comp, &mut owner, min_px, cfg.textured_pieces);
     // Pieces of floor or wall that noise kept from being classified: mostly on a plane.
+    // A strip of ceiling too small to be found as a plane (at the top of the photo) is
+    // flat, faces down and is above the camera.
+    let overhead = |i: usize| normals[i][2] < -cos_plane && points[i][2] > frame.camera_height;
     for k in &keys {
         let px = &comp[k];
         if matches!(classes[px[0]], Class::Free) && owner[k] == *k {
-            let on = px.iter().filter(|&&i| near_structure(i)).count();
+            let ceiling = crate::shape::median(px.iter().filter(|&&i| overhead(i)).map(|&i| points[i][2]).collect());
+            let on = px.iter().filter(|&&i| near_structure(i) || (overhead(i) && (points[i][2] - ceiling).abs() < tol(i))).count();
             if on as f32 >= STRUCTURE_SHARE * px.len() as f32 {
                 owner.insert(*k, u32::MAX);
             }
