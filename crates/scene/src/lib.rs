@@ -37,6 +37,7 @@
 mod colour;
 mod config;
 mod json;
+pub mod light;
 pub mod noise;
 mod parts;
 mod segment;
@@ -438,6 +439,22 @@ impl Scene {
         }
         for (k, o) in objects.iter_mut().enumerate() {
             o.id = k as u16 + 1;
+        }
+        // Where the photo's shading follows one light, an object with no face toward it
+        // is named by its paint (see [`light`]).
+        let normals_of = |o: &Object| o.pixel_ids.iter().map(|&i| v3(seg.normals[i as usize])).collect::<Vec<Vec3>>();
+        let shaded: Vec<(Vec<Vec3>, Vec<[u8; 3]>)> = objects.iter().map(|o| (normals_of(o), o.colours.clone())).collect();
+        if let Some(l) = light::estimate(&shaded) {
+            for (o, (normals, _)) in objects.iter_mut().zip(&shaded) {
+                // The shading of the object's brightest quarter, whose colour names it.
+                let mut lit: Vec<(f32, f32)> = normals.iter().zip(&o.colours).map(|(n, c)| (light::luminance(*c), l.shading(*n))).collect();
+                lit.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+                let top = lit.len().div_ceil(4);
+                let shading = shape::median(lit[..top].iter().map(|p| p.1).collect());
+                if shading < 0.9 {
+                    o.colour = colour_name(light::unshaded(o.rgb, shading));
+                }
+            }
         }
         support(&mut objects, cfg);
         // Refit resting boxes and cylinders down to their support: their foot is often hidden.

@@ -1,0 +1,204 @@
+//! The scene's light, from how the brightness of each object's pixels follows their normals,
+//! so that a thing with no face toward the light is named by its paint and not by its shadow
+//! (a white box lit only by the room's ambient light looks gray, an orange one brown).
+//!
+//! The model is one distant light plus ambient light: a pixel of paint `albedo` with unit
+//! normal `n` has luminance `albedo (a + (1 - a) max(0, n . l))`, on the encoded (sRGB)
+//! scale: a camera's tone curve is near a power law, under which shading stays a factor
+//! per pixel, and its shape is what the ambient share `a` absorbs. The
+//! direction `l` and the ambient share `a` are shared by the scene; each object has its own
+//! albedo. For a candidate (`l`, `a`) each object's albedo has a closed form (least squares)
+//! and so does its residual, from six sums over its pixels; the search runs over 400
+//! directions, then 300 near the best, and 19 ambient shares (about 1 ms on a generated
+//! scene). The light is used only where the model explains most of the brightness
+//! variation within objects (70 %; 75-95 % on generated scenes, where smoothed normals at
+//! rims and noise make the rest): real photos with several lights, gloss or texture leave
+//! it unused (the Motorcycle: 1 %), and colours are named from the pixels as they are.
+
+use spatia_geom::math::Vec3;
+
+/// Share of the within-object brightness variance the model must explain to be used.
+pub const MIN_EXPLAINED: f32 = 0.7;
+
+/// Objects whose brightness varies (more than one face or a curved side) needed to fix it.
+const MIN_OBJECTS: usize = 3;
+
+/// Pixels sampled per object.
+const SAMPLES: usize = 64;
+
+/// The estimated light.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Light {
+    /// Unit direction towards the light, scene frame.
+    pub direction: Vec3,
+    /// Share of full light that reaches a face turned away from it, linear.
+    pub ambient: f32,
+    /// Share of the within-object brightness variance the model explains, 0-1.
+    pub explained: f32,
+}
+
+impl Light {
+    /// Relative shading (1 = facing the light) of a face with unit normal `n`.
+    pub fn shading(&self, n: Vec3) -> f32 {
+        self.ambient + (1.0 - self.ambient) * n.dot(&self.direction).max(0.0)
+    }
+}
+
+/// Luminance of an sRGB colour, on the encoded scale (0-1).
+pub fn luminance(c: [u8; 3]) -> f32 {
+    (0.2126 * c[0] as f32 + 0.7152 * c[1] as f32 + 0.0722 * c[2] as f32) / 255.0
+}
+
+/// Estimates the light from objects given as (unit normals, colours) of their pixels; None
+/// when too few objects vary in brightness or the model explains too little of it.
+pub fn estimate(objects: &[(Vec<Vec3>, Vec<[u8; 3]>)]) -> Option<Light> {
+    // Samples per object: (normal, luminance).
+    let mut samples: Vec<Vec<(Vec3, f32)>> = Vec::new();
+    let mut variances: Vec<f32> = Vec::new();
+    for (normals, colours) in objects {
+        let n = normals.len().min(colours.len());
+        if n < 8 {
+            continue;
+        }
+        let step = n.div_ceil(SAMPLES);
+        let s: Vec<(Vec3, f32)> = (0..n).step_by(step).map(|i| (normals[i], luminance(colours[i]))).collect();
+        let (sum, sum2) = s.iter().fold((0.0f32, 0.0f32), |(a, b), (_, y)| (a + y, b + y * y));
+        let var = sum2 - sum * sum / s.len() as f32;
+        // Brightness that varies by under 5 % across the object says nothing of the light.
+        if sum2 <= 0.0 || var / sum2 < 0.0025 {
+            continue;
+        }
+        variances.push(var / sum2);
+        samples.push(s);
+    }
+    if samples.len() < MIN_OBJECTS {
+        return None;
+    }
+    let total_var: f32 = variances.iter().sum();
+    let ambients: Vec<f32> = (1..20).map(|k| k as f32 * 0.05).collect();
+    // The best (residual, direction, ambient share) over some directions.
+    let search = |dirs: &mut dyn Iterator<Item = Vec3>, mut best: (f32, Vec3, f32)| {
+        let mut sums = vec![[0.0f32; 6]; samples.len()];
+        for l in dirs {
+            // Per object: sums of y, y c, c, c^2, y^2 and the count, c = max(0, n . l).
+            for (acc, s) in sums.iter_mut().zip(&samples) {
+                *acc = s.iter().fold([0.0f32; 6], |mut a, (n, y)| {
+                    let c = n.dot(&l).max(0.0);
+                    a[0] += y;
+                    a[1] += y * c;
+                    a[2] += c;
+                    a[3] += c * c;
+                    a[4] += y * y;
+                    a[5] += 1.0;
+                    a
+                });
+            }
+            for &a in &ambients {
+                let b = 1.0 - a;
+                let mut res = 0.0f32;
+                for s in &sums {
+                    let ys = a * s[0] + b * s[1];
+                    let ss = a * a * s[5] + 2.0 * a * b * s[2] + b * b * s[3];
+                    res += (s[4] - ys * ys / ss.max(1e-12)).max(0.0) / s[4];
+                }
+                if res < best.0 {
+                    best = (res, l, a);
+                }
+            }
+        }
+        best
+    };
+    // Coarse: 400 directions over the sphere (about 10 degrees apart); fine: 300 within
+    // 12 degrees of the best.
+    let best = search(&mut cap(Vec3::z(), -1.0, 400), (f32::INFINITY, Vec3::z(), 0.5));
+    let best = search(&mut cap(best.1, 12f32.to_radians().cos(), 300), best);
+    let explained = 1.0 - best.0 / total_var;
+    (explained >= MIN_EXPLAINED).then_some(Light { direction: best.1, ambient: best.2, explained })
+}
+
+/// `count` directions spread evenly (a Fibonacci spiral) over the cap of directions whose
+/// cosine to `axis` is at least `min_cos` (-1: the whole sphere).
+fn cap(axis: Vec3, min_cos: f32, count: usize) -> impl Iterator<Item = Vec3> {
+    let golden = std::f32::consts::PI * (3.0 - 5.0f32.sqrt());
+    // A frame around the axis.
+    let u = if axis.x.abs() < 0.9 { Vec3::x() } else { Vec3::y() };
+    let e1 = axis.cross(&u).normalize();
+    let e2 = axis.cross(&e1);
+    (0..count).map(move |k| {
+        let z = 1.0 - (1.0 - min_cos) * (k as f32 + 0.5) / count as f32;
+        let r = (1.0 - z * z).max(0.0).sqrt();
+        let t = golden * k as f32;
+        axis * z + e1 * (r * t.cos()) + e2 * (r * t.sin())
+    })
+}
+
+/// The colour of the paint under full light, from a colour seen where the relative
+/// shading is `shading`: divided by it, though never past the brightest channel's full
+/// scale (clamping channels one by one would change the hue: orange would turn yellow).
+pub fn unshaded(c: [u8; 3], shading: f32) -> [u8; 3] {
+    let top = c.iter().copied().max().unwrap_or(0).max(1) as f32;
+    let gain = (1.0 / shading.max(0.05)).min(255.0 / top);
+    c.map(|v| (v as f32 * gain).round().clamp(0.0, 255.0) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Faces of a box (up, front, side) and a cylinder's side rendered under `light`.
+    fn scene(light: &Light, paints: &[[u8; 3]]) -> Vec<(Vec<Vec3>, Vec<[u8; 3]>)> {
+        let mut out = Vec::new();
+        for (k, paint) in paints.iter().enumerate() {
+            let mut normals = Vec::new();
+            if k % 2 == 0 {
+                for n in [Vec3::z(), -Vec3::y(), Vec3::x()] {
+                    normals.extend(std::iter::repeat_n(n, 30));
+                }
+            } else {
+                for j in 0..90 {
+                    let t = std::f32::consts::PI * (1.0 + j as f32 / 89.0);
+                    normals.push(Vec3::new(t.cos(), t.sin(), 0.0));
+                }
+            }
+            let colours = normals.iter().map(|n| paint.map(|v| (v as f32 * light.shading(*n)).round() as u8)).collect();
+            out.push((normals, colours));
+        }
+        out
+    }
+
+    #[test]
+    fn recovers_a_light_and_the_paint_of_a_face_in_shadow() {
+        let truth = Light { direction: Vec3::new(0.3, -0.5, 0.81).normalize(), ambient: 0.3, explained: 1.0 };
+        let paints = [[250, 250, 250], [230, 120, 20], [40, 90, 200], [200, 30, 30], [128, 128, 128]];
+        let light = estimate(&scene(&truth, &paints)).expect("a light");
+        assert!(light.direction.dot(&truth.direction) > 0.99, "{light:?}");
+        assert!((light.ambient - 0.3).abs() < 0.03, "{light:?}");
+        assert!(light.explained > 0.99, "{light:?}");
+        // A white face turned away from the light looks gray; unshaded, it is white again.
+        let away = Vec3::new(-0.3, 0.5, -0.81).normalize();
+        let seen = [250u8; 3].map(|v| (v as f32 * truth.shading(away)).round() as u8);
+        assert!(seen[0] < 160, "{seen:?}");
+        let paint = unshaded(seen, light.shading(away));
+        assert!(paint.iter().all(|&v| v >= 240), "{paint:?}");
+    }
+
+    #[test]
+    fn no_light_where_brightness_does_not_follow_the_normals() {
+        // Seeded pseudo-random brightness per pixel: texture, not shading.
+        let mut state = 0x2545_f491_u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state % 200) as u8 + 30
+        };
+        let objects: Vec<(Vec<Vec3>, Vec<[u8; 3]>)> = (0..6)
+            .map(|_| {
+                let normals: Vec<Vec3> = (0..90).map(|j| [Vec3::z(), -Vec3::y(), Vec3::x()][j % 3]).collect();
+                let colours = (0..90).map(|_| [next(); 3]).collect();
+                (normals, colours)
+            })
+            .collect();
+        assert!(estimate(&objects).is_none());
+    }
+}
