@@ -451,7 +451,14 @@ impl Scene {
                 lit.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
                 let top = lit.len().div_ceil(4);
                 let shading = shape::median(lit[..top].iter().map(|p| p.1).collect());
-                if shading < 0.9 {
+                // Only a thing in shadow is renamed: the light, as estimated, barely reaches
+                // its brightest quarter, and its brightness is the same on all its faces
+                // (ambient light alone; a face lit even at a grazing angle is brighter).
+                // The name of a lit face, dimmed by its angle, already allows for that, and a
+                // partial correction from an imprecise light would turn lit grays white.
+                let (sum, sum2) = lit.iter().fold((0.0f32, 0.0f32), |(a, b), p| (a + p.0, b + p.0 * p.0));
+                let uniform = sum2 - sum * sum / lit.len() as f32 <= light::UNIFORM * sum2;
+                if uniform && shading < l.ambient + IN_SHADOW * (1.0 - l.ambient) {
                     o.colour = colour_name(light::unshaded(o.rgb, shading));
                 }
             }
@@ -701,6 +708,10 @@ fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
 /// and radius from its outline (see [`cylinder_from_outline`]), and boxes and cylinders are
 /// told apart by their side normals.
 pub const NOISY_DEPTH: f32 = 0.004;
+
+/// An object is in shadow when the light reaches its brightest quarter at under this
+/// share of full strength (beyond the ambient light).
+const IN_SHADOW: f32 = 0.25;
 
 /// With clean depth a sphere's outline deviates from a circle by at most this share of its
 /// radius (RMS; pixel steps make a few hundredths, half a pixel at most on generated scenes).

@@ -23,6 +23,10 @@ pub const MIN_EXPLAINED: f32 = 0.7;
 /// Objects whose brightness varies (more than one face or a curved side) needed to fix it.
 const MIN_OBJECTS: usize = 3;
 
+/// An object's brightness is uniform when its variance is under this share of its mean
+/// square (about 5 % deviation).
+pub const UNIFORM: f32 = 0.0025;
+
 /// Pixels sampled per object.
 const SAMPLES: usize = 64;
 
@@ -65,7 +69,7 @@ pub fn estimate(objects: &[(Vec<Vec3>, Vec<[u8; 3]>)]) -> Option<Light> {
         let (sum, sum2) = s.iter().fold((0.0f32, 0.0f32), |(a, b), (_, y)| (a + y, b + y * y));
         let var = sum2 - sum * sum / s.len() as f32;
         // Brightness that varies by under 5 % across the object says nothing of the light.
-        if sum2 <= 0.0 || var / sum2 < 0.0025 {
+        if sum2 <= 0.0 || var / sum2 < UNIFORM {
             continue;
         }
         variances.push(var / sum2);
