@@ -452,8 +452,9 @@ pub fn segment(
         let (mut zmin, mut zmax, mut c, mut rgb_sum) = (f32::MAX, f32::MIN, Vec2::zeros(), [0u64; 3]);
         let (mut lo, mut hi) = (Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
         // The floor-plane extent and centre from the pixels off the floor: floor beside a leg's foot,
-        // its normals disturbed by the leg, can join the leg (peeled off later).
-        let lifted = px.iter().filter(|&&i| points[i][2] > tol(i)).count() * 2 >= px.len();
+        // its normals disturbed by the leg, can join the leg (peeled off later), and under noise
+        // can outnumber the foot.
+        let lifted = px.iter().filter(|&&i| points[i][2] > tol(i)).count() * 4 >= px.len();
         let (mut nc, mut second) = (0usize, Vec3::zeros());
         for &i in px {
             let q = Vec2::new(points[i][0], points[i][1]);
