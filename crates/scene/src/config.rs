@@ -92,3 +92,18 @@ impl Default for SceneConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_written_before_a_field_existed_still_loads() {
+        // Fields added later (`textured_pieces`) take their defaults; given ones are kept.
+        let c: SceneConfig = serde_json::from_str(r#"{"max_chroma": 0.05}"#).unwrap();
+        assert_eq!(c.max_chroma, 0.05);
+        assert_eq!(c.textured_pieces, SceneConfig::default().textured_pieces);
+        let round: SceneConfig = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+        assert_eq!(round, c);
+    }
+}
