@@ -269,8 +269,13 @@ pub fn segment(
     };
     let cos_plane = cfg.plane_normal_deg.to_radians().cos();
     let cos_up = cfg.up_deg.to_radians().cos();
-    // Within the plane tolerance or 2.5 sigma of the sensor's noise, whichever is larger.
+    // Within the plane tolerance (growing with the range: a wall's plane, from fewer and
+    // farther points, is known less well) or 2.5 sigma of the sensor's noise, whichever is
+    // larger. The floor's plane, from most of the photo, is known to millimetres: its
+    // tolerance does not grow with the range, or a flat thing 8 cm tall at 6 m would be
+    // taken for floor.
     let tol = |i: usize| (cfg.plane_tol + cfg.plane_tol_per_m2 * cam[i][2] * cam[i][2]).max(2.5 * sigma(cam[i][2]));
+    let floor_tol = |i: usize| cfg.plane_tol.max(2.5 * sigma(cam[i][2]));
 
     // Walls and ceiling: large vertical planes, and horizontal ones facing down above the camera.
     // Plane inliers come from a sample of every `pixel_stride`-th pixel and row.
@@ -293,7 +298,7 @@ pub fn segment(
     // On a structural plane by distance alone (normals at range can be all noise).
     let near_structure = |i: usize| {
         let p = v3(points[i]);
-        (frame.ground == GroundSource::Floor && p.z.abs() < tol(i))
+        (frame.ground == GroundSource::Floor && p.z.abs() < floor_tol(i))
             || walls.iter().any(|(_, wn, d)| (wn.dot(&p) + d).abs() < tol(i))
             || ceilings.iter().any(|(cn, d)| (cn.dot(&p) + d).abs() < tol(i))
     };
@@ -305,7 +310,7 @@ pub fn segment(
         }
         let p = v3(points[i]);
         let n = v3(normals[i]);
-        classes[i] = if frame.ground == GroundSource::Floor && p.z.abs() < tol(i) && n.z > cos_plane {
+        classes[i] = if frame.ground == GroundSource::Floor && p.z.abs() < floor_tol(i) && n.z > cos_plane {
             Class::Floor
         } else if let Some(&(k, _, _)) = walls.iter().find(|(_, wn, d)| (wn.dot(&p) + d).abs() < tol(i) && wn.dot(&n).abs() > cos_plane) {
             Class::Wall(k)
@@ -454,11 +459,11 @@ pub fn segment(
         // The floor-plane extent and centre from the pixels off the floor: floor beside a leg's foot,
         // its normals disturbed by the leg, can join the leg (peeled off later), and under noise
         // can outnumber the foot.
-        let lifted = px.iter().filter(|&&i| points[i][2] > tol(i)).count() * 4 >= px.len();
+        let lifted = px.iter().filter(|&&i| points[i][2] > floor_tol(i)).count() * 4 >= px.len();
         let (mut nc, mut second) = (0usize, Vec3::zeros());
         for &i in px {
             let q = Vec2::new(points[i][0], points[i][1]);
-            if !lifted || points[i][2] > tol(i) {
+            if !lifted || points[i][2] > floor_tol(i) {
                 lo = lo.inf(&q);
                 hi = hi.sup(&q);
                 c += q;
@@ -562,7 +567,7 @@ pub fn segment(
     }
     if frame.ground == GroundSource::Floor {
         let margin = |i: usize| 0.02 + 2.0 * sigma(cam[i][2]);
-        peel_floor_spill(&mut objects, &mut classes, &points, count as usize, &tol, &margin);
+        peel_floor_spill(&mut objects, &mut classes, &points, count as usize, &floor_tol, &margin);
     }
     let colours: Vec<[u8; 3]> = (0..n_px).map(colour).collect();
     join_occluded(&mut objects, count as usize, (w, h), cam, &points, &colours, cfg, sigma);

@@ -207,3 +207,15 @@ fn an_orange_cylinder_in_shadow_is_orange() {
     let o = c.scene.objects.iter().find(near).unwrap_or_else(|| panic!("not found: {names:?}"));
     assert_eq!(o.colour.as_str(), "orange", "{names:?}");
 }
+
+// Regression (issue 3): a flat cylinder 8 cm tall 6 m away, seen under a table, lay within
+// the floor's tolerance (which grew with the square of the range) and was taken for floor.
+#[test]
+fn a_low_cylinder_far_away_is_not_floor() {
+    let c = case(47, false);
+    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
+    let t = c.truth.objects.iter().find(|t| t.name.contains("orange cylinder")).expect("truth has an orange cylinder");
+    let near = |o: &&spatia_scene::Object| ((o.centre[0] - t.centre[0]).powi(2) + (o.centre[1] - t.centre[1]).powi(2)).sqrt() < 0.1;
+    let o = c.scene.objects.iter().find(near).unwrap_or_else(|| panic!("not found: {names:?}"));
+    assert_eq!(o.colour.as_str(), "orange", "{names:?}");
+}
