@@ -15,7 +15,10 @@ pub struct SceneConfig {
     /// Distance from a structural plane (floor, wall) that still counts as on it, metres,
     /// at the sensor...
     pub plane_tol: f32,
-    /// ...plus this much per square metre of range (depth noise grows with z^2).
+    /// ...plus, for walls and the ceiling, this much per square metre of range (their
+    /// planes, from fewer and farther points, are known less well far away; the floor's,
+    /// from most of the photo, is not widened). Measured depth noise widens both (see
+    /// [`crate::noise`]).
     pub plane_tol_per_m2: f32,
     /// A pixel is on a structural plane only if its normal is within this many degrees.
     pub plane_normal_deg: f32,
