@@ -451,15 +451,19 @@ impl Scene {
                 lit.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
                 let top = lit.len().div_ceil(4);
                 let shading = shape::median(lit[..top].iter().map(|p| p.1).collect());
-                // Only a thing in shadow is renamed: the light, as estimated, barely reaches
-                // its brightest quarter, and its brightness is the same on all its faces
-                // (ambient light alone; a face lit even at a grazing angle is brighter).
-                // The name of a lit face, dimmed by its angle, already allows for that, and a
-                // partial correction from an imprecise light would turn lit grays white.
+                // Only a thing in shade is renamed: the light, as estimated, reaches its
+                // brightest quarter at under half strength, and either its brightness is the
+                // same on all its faces (ambient light alone) or the new name holds when the
+                // correction is taken 30 % smaller (a light estimated a few degrees off
+                // changes a face's shading by that much). A lit face's name, dimmed by its
+                // angle, already allows for shading; correcting a lit gray from an imprecise
+                // light would turn it white.
                 let (sum, sum2) = lit.iter().fold((0.0f32, 0.0f32), |(a, b), p| (a + p.0, b + p.0 * p.0));
                 let uniform = sum2 - sum * sum / lit.len() as f32 <= light::UNIFORM * sum2;
-                if uniform && shading < l.ambient + IN_SHADOW * (1.0 - l.ambient) {
-                    o.colour = colour_name(light::unshaded(o.rgb, shading));
+                let renamed = colour_name(light::unshaded(o.rgb, shading));
+                let robust = renamed == colour_name(light::unshaded(o.rgb, (shading * 1.3).min(1.0)));
+                if (uniform || robust) && shading < l.ambient + IN_SHADE * (1.0 - l.ambient) {
+                    o.colour = renamed;
                 }
             }
         }
@@ -709,9 +713,9 @@ fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
 /// told apart by their side normals.
 pub const NOISY_DEPTH: f32 = 0.004;
 
-/// An object is in shadow when the light reaches its brightest quarter at under this
+/// An object is in shade when the light reaches its brightest quarter at under this
 /// share of full strength (beyond the ambient light).
-const IN_SHADOW: f32 = 0.25;
+const IN_SHADE: f32 = 0.5;
 
 /// With clean depth a sphere's outline deviates from a circle by at most this share of its
 /// radius (RMS; pixel steps make a few hundredths, half a pixel at most on generated scenes).

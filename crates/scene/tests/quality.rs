@@ -219,3 +219,15 @@ fn a_low_cylinder_far_away_is_not_floor() {
     let o = c.scene.objects.iter().find(near).unwrap_or_else(|| panic!("not found: {names:?}"));
     assert_eq!(o.colour.as_str(), "orange", "{names:?}");
 }
+
+// Regression (issue 3): a white cylinder whose lit side is just out of view (the light only
+// grazes what the camera sees) had been named gray.
+#[test]
+fn a_white_cylinder_the_light_only_grazes_is_white() {
+    let c = case(41, false);
+    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
+    let t = c.truth.objects.iter().find(|t| t.name.contains("white cylinder")).expect("truth has a white cylinder");
+    let near = |o: &&spatia_scene::Object| (0..3).map(|k| (o.centre[k] - t.centre[k]).powi(2)).sum::<f32>().sqrt() < 0.05;
+    let o = c.scene.objects.iter().find(near).unwrap_or_else(|| panic!("not found: {names:?}"));
+    assert_eq!(o.colour.as_str(), "white", "{names:?}");
+}
