@@ -338,6 +338,15 @@ impl Scene {
                 if zmax - zmin < cfg.min_object_height.max(2.0 * sigma(zc)) && zmin < cfg.min_object_height {
                     continue; // a ripple of the floor
                 }
+                // A line, flat and without depth (a table's top seen exactly edge-on, lit
+                // apart from the rest): no thing is that thin both ways.
+                if let Some(b) = spatia_geom::Obb::gravity_aligned(&points) {
+                    let e = b.extents();
+                    let thin = 0.01 + 2.0 * sigma(zc);
+                    if e.z < thin && e.x.min(e.y) < thin {
+                        continue;
+                    }
+                }
             }
             // First pass without the support height; resting objects are refitted below.
             let noise = sigma(ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32);

@@ -231,3 +231,13 @@ fn a_white_cylinder_the_light_only_grazes_is_white() {
     let o = c.scene.objects.iter().find(near).unwrap_or_else(|| panic!("not found: {names:?}"));
     assert_eq!(o.colour.as_str(), "white", "{names:?}");
 }
+
+// Regression (issue 3): a table's top seen exactly edge-on, its lit surface a single row of
+// pixels apart from the table's darker sides, had become a flat "white object".
+#[test]
+fn a_table_top_seen_edge_on_is_not_an_object_of_its_own() {
+    let c = case(90, false);
+    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
+    assert!(c.scene.objects.iter().all(|o| o.visible_size[2] > 0.01 || o.visible_size[0].min(o.visible_size[1]) > 0.01), "{names:?}");
+    assert_eq!(c.scene.objects.len(), c.truth.objects.len(), "{names:?}");
+}
