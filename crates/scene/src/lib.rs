@@ -327,6 +327,9 @@ impl Scene {
         for (key, ids) in &groups {
             let points: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).collect();
             let normals: Vec<[f32; 3]> = ids.iter().map(|&i| seg.normals[i as usize]).collect();
+            // The box of the visible points (it exists for any points).
+            let Some(b) = spatia_geom::Obb::gravity_aligned(&points) else { continue };
+            let visible = b.extents();
             let top_px = ids.iter().filter(|&&i| is_top(i)).count();
             let zc = ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32;
             let is_table = (top_px * 5 >= ids.len() && top_px > 0) || (masks.is_none() && stands_on_legs(&points, cfg, sigma(zc)));
@@ -340,12 +343,9 @@ impl Scene {
                 }
                 // A line, flat and without depth (a table's top seen exactly edge-on, lit
                 // apart from the rest): no thing is that thin both ways.
-                if let Some(b) = spatia_geom::Obb::gravity_aligned(&points) {
-                    let e = b.extents();
-                    let thin = 0.01 + 2.0 * sigma(zc);
-                    if e.z < thin && e.x.min(e.y) < thin {
-                        continue;
-                    }
+                let thin = 0.01 + 2.0 * sigma(zc);
+                if visible.z < thin && visible.x.min(visible.y) < thin {
+                    continue;
                 }
             }
             // First pass without the support height; resting objects are refitted below.
@@ -389,9 +389,6 @@ impl Scene {
             }
             let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
             let rgb = representative(&mut colours.clone());
-            // A fit implies points, so the box of the visible points exists.
-            let Some(b) = spatia_geom::Obb::gravity_aligned(&points) else { continue };
-            let visible = b.extents();
             let (fit_obj, shape) = if is_table {
                 let top = b.centre.z + b.half.z;
                 // The footprint from the top and the upper legs: floor beside a far leg's
@@ -451,10 +448,14 @@ impl Scene {
         }
         // Where the photo's shading follows one light, an object with no face toward it
         // is named by its paint (see [`light`]).
-        let normals_of = |o: &Object| o.pixel_ids.iter().map(|&i| v3(seg.normals[i as usize])).collect::<Vec<Vec3>>();
-        let shaded: Vec<(Vec<Vec3>, Vec<[u8; 3]>)> = objects.iter().map(|o| (normals_of(o), o.colours.clone())).collect();
-        if let Some(l) = light::estimate(&shaded) {
-            for (o, (normals, _)) in objects.iter_mut().zip(&shaded) {
+        let normals: Vec<Vec<Vec3>> = objects.iter().map(|o| o.pixel_ids.iter().map(|&i| v3(seg.normals[i as usize])).collect()).collect();
+        let estimated = {
+            let shaded: Vec<(&[Vec3], &[[u8; 3]])> =
+                objects.iter().zip(&normals).map(|(o, n)| (n.as_slice(), o.colours.as_slice())).collect();
+            light::estimate(&shaded)
+        };
+        if let Some(l) = estimated {
+            for (o, normals) in objects.iter_mut().zip(&normals) {
                 // The shading of the object's brightest quarter, whose colour names it.
                 let mut lit: Vec<(f32, f32)> = normals.iter().zip(&o.colours).map(|(n, c)| (light::luminance(*c), l.shading(*n))).collect();
                 lit.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
@@ -467,8 +468,7 @@ impl Scene {
                 // changes a face's shading by that much). A lit face's name, dimmed by its
                 // angle, already allows for shading; correcting a lit gray from an imprecise
                 // light would turn it white.
-                let (sum, sum2) = lit.iter().fold((0.0f32, 0.0f32), |(a, b), p| (a + p.0, b + p.0 * p.0));
-                let uniform = sum2 - sum * sum / lit.len() as f32 <= light::UNIFORM * sum2;
+                let uniform = light::relative_variance(lit.iter().map(|p| p.0)) <= light::UNIFORM;
                 let renamed = colour_name(light::unshaded(o.rgb, shading));
                 let robust = renamed == colour_name(light::unshaded(o.rgb, (shading * 1.3).min(1.0)));
                 if (uniform || robust) && shading < l.ambient + IN_SHADE * (1.0 - l.ambient) {

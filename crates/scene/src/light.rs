@@ -53,9 +53,15 @@ pub fn luminance(c: [u8; 3]) -> f32 {
     (0.2126 * c[0] as f32 + 0.7152 * c[1] as f32 + 0.0722 * c[2] as f32) / 255.0
 }
 
+/// The variance of some luminances as a share of their mean square (0 for none or black).
+pub fn relative_variance(ys: impl Iterator<Item = f32>) -> f32 {
+    let (n, sum, sum2) = ys.fold((0.0f32, 0.0f32, 0.0f32), |(n, a, b), y| (n + 1.0, a + y, b + y * y));
+    if sum2 <= 0.0 { 0.0 } else { (sum2 - sum * sum / n) / sum2 }
+}
+
 /// Estimates the light from objects given as (unit normals, colours) of their pixels; None
 /// when too few objects vary in brightness or the model explains too little of it.
-pub fn estimate(objects: &[(Vec<Vec3>, Vec<[u8; 3]>)]) -> Option<Light> {
+pub fn estimate(objects: &[(&[Vec3], &[[u8; 3]])]) -> Option<Light> {
     // Samples per object: (normal, luminance).
     let mut samples: Vec<Vec<(Vec3, f32)>> = Vec::new();
     let mut variances: Vec<f32> = Vec::new();
@@ -66,13 +72,12 @@ pub fn estimate(objects: &[(Vec<Vec3>, Vec<[u8; 3]>)]) -> Option<Light> {
         }
         let step = n.div_ceil(SAMPLES);
         let s: Vec<(Vec3, f32)> = (0..n).step_by(step).map(|i| (normals[i], luminance(colours[i]))).collect();
-        let (sum, sum2) = s.iter().fold((0.0f32, 0.0f32), |(a, b), (_, y)| (a + y, b + y * y));
-        let var = sum2 - sum * sum / s.len() as f32;
+        let variance = relative_variance(s.iter().map(|p| p.1));
         // Brightness that varies by under 5 % across the object says nothing of the light.
-        if sum2 <= 0.0 || var / sum2 < UNIFORM {
+        if variance < UNIFORM {
             continue;
         }
-        variances.push(var / sum2);
+        variances.push(variance);
         samples.push(s);
     }
     if samples.len() < MIN_OBJECTS {
@@ -174,7 +179,9 @@ mod tests {
     fn recovers_a_light_and_the_paint_of_a_face_in_shadow() {
         let truth = Light { direction: Vec3::new(0.3, -0.5, 0.81).normalize(), ambient: 0.3, explained: 1.0 };
         let paints = [[250, 250, 250], [230, 120, 20], [40, 90, 200], [200, 30, 30], [128, 128, 128]];
-        let light = estimate(&scene(&truth, &paints)).expect("a light");
+        let objects = scene(&truth, &paints);
+        let views: Vec<(&[Vec3], &[[u8; 3]])> = objects.iter().map(|(n, c)| (n.as_slice(), c.as_slice())).collect();
+        let light = estimate(&views).expect("a light");
         assert!(light.direction.dot(&truth.direction) > 0.99, "{light:?}");
         assert!((light.ambient - 0.3).abs() < 0.03, "{light:?}");
         assert!(light.explained > 0.99, "{light:?}");
@@ -203,6 +210,7 @@ mod tests {
                 (normals, colours)
             })
             .collect();
-        assert!(estimate(&objects).is_none());
+        let views: Vec<(&[Vec3], &[[u8; 3]])> = objects.iter().map(|(n, c)| (n.as_slice(), c.as_slice())).collect();
+        assert!(estimate(&views).is_none());
     }
 }

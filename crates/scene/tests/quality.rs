@@ -195,41 +195,41 @@ fn a_strip_of_ceiling_is_not_an_object() {
     assert_eq!(c.scene.objects.len(), c.truth.objects.len(), "{names:?}");
 }
 
+/// The colour of the scene's object whose centre is within `within` metres of that of the
+/// truth object named `truth` (over the first `dims` coordinates: 2 on the floor plane, 3
+/// in space) on noise-free seed `seed`, with the scene's object names for messages.
+fn colour_near(seed: u64, truth: &str, dims: usize, within: f32) -> (String, Vec<String>) {
+    let c = case(seed, false);
+    let names: Vec<String> = c.scene.objects.iter().map(|o| o.name.clone()).collect();
+    let t = c.truth.objects.iter().find(|t| t.name.contains(truth)).unwrap_or_else(|| panic!("truth has no {truth}"));
+    let near = |o: &&spatia_scene::Object| (0..dims).map(|k| (o.centre[k] - t.centre[k]).powi(2)).sum::<f32>().sqrt() < within;
+    let o = c.scene.objects.iter().find(near).unwrap_or_else(|| panic!("not found: {names:?}"));
+    (o.colour.as_str().to_string(), names)
+}
+
 // Regression (issue 3): an orange cylinder with no face toward the light is lit by the
 // ambient light alone (half its paint) and had been named brown; the scene's light, estimated
 // from how every object's brightness follows its normals, names it by its paint.
 #[test]
 fn an_orange_cylinder_in_shadow_is_orange() {
-    let c = case(4, false);
-    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
-    let t = c.truth.objects.iter().find(|t| t.name.contains("orange cylinder")).expect("truth has an orange cylinder");
-    let near = |o: &&spatia_scene::Object| (0..3).map(|k| (o.centre[k] - t.centre[k]).powi(2)).sum::<f32>().sqrt() < 0.05;
-    let o = c.scene.objects.iter().find(near).unwrap_or_else(|| panic!("not found: {names:?}"));
-    assert_eq!(o.colour.as_str(), "orange", "{names:?}");
+    let (colour, names) = colour_near(4, "orange cylinder", 3, 0.05);
+    assert_eq!(colour, "orange", "{names:?}");
 }
 
 // Regression (issue 3): a flat cylinder 8 cm tall 6 m away, seen under a table, lay within
 // the floor's tolerance (which grew with the square of the range) and was taken for floor.
 #[test]
 fn a_low_cylinder_far_away_is_not_floor() {
-    let c = case(47, false);
-    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
-    let t = c.truth.objects.iter().find(|t| t.name.contains("orange cylinder")).expect("truth has an orange cylinder");
-    let near = |o: &&spatia_scene::Object| ((o.centre[0] - t.centre[0]).powi(2) + (o.centre[1] - t.centre[1]).powi(2)).sqrt() < 0.1;
-    let o = c.scene.objects.iter().find(near).unwrap_or_else(|| panic!("not found: {names:?}"));
-    assert_eq!(o.colour.as_str(), "orange", "{names:?}");
+    let (colour, names) = colour_near(47, "orange cylinder", 2, 0.1);
+    assert_eq!(colour, "orange", "{names:?}");
 }
 
 // Regression (issue 3): a white cylinder whose lit side is just out of view (the light only
 // grazes what the camera sees) had been named gray.
 #[test]
 fn a_white_cylinder_the_light_only_grazes_is_white() {
-    let c = case(41, false);
-    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
-    let t = c.truth.objects.iter().find(|t| t.name.contains("white cylinder")).expect("truth has a white cylinder");
-    let near = |o: &&spatia_scene::Object| (0..3).map(|k| (o.centre[k] - t.centre[k]).powi(2)).sum::<f32>().sqrt() < 0.05;
-    let o = c.scene.objects.iter().find(near).unwrap_or_else(|| panic!("not found: {names:?}"));
-    assert_eq!(o.colour.as_str(), "white", "{names:?}");
+    let (colour, names) = colour_near(41, "white cylinder", 3, 0.05);
+    assert_eq!(colour, "white", "{names:?}");
 }
 
 // Regression (issue 3): a table's top seen exactly edge-on, its lit surface a single row of
