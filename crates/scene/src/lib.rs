@@ -581,6 +581,19 @@ impl Scene {
                 object_map[i as usize] = o.id;
             }
         }
+        // Pixels without depth: the user's masks say whose they are; otherwise the colour of
+        // their neighbours does.
+        let known: Vec<bool> = (0..w * h).map(|i| surface.points.valid(i)).collect();
+        match masks {
+            Some(m) => {
+                let owner: std::collections::BTreeMap<u32, u16> =
+                    objects.iter().map(|o| (seg_key(&o.pixel_ids, masks, &seg.objects), o.id)).collect();
+                for i in (0..w * h).filter(|&i| !known[i] && m.ids[i] != 0) {
+                    object_map[i] = owner.get(&(m.ids[i] as u32)).copied().unwrap_or(0);
+                }
+            }
+            None => segment::claim_depthless(&mut object_map, &known, frame.rgb.as_raw(), w),
+        }
         let mut surfaces = Vec::new();
         let count = |pred: &dyn Fn(segment::Class) -> bool| seg.classes.iter().filter(|c| pred(**c)).count();
         if sframe.ground == GroundSource::Floor {

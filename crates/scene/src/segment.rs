@@ -788,3 +788,87 @@ pub fn inside(poly: &[Vec2], p: Vec2, margin: f32) -> bool {
         (e.x * (p.y - a.y) - e.y * (p.x - a.x)) / len >= -margin
     })
 }
+
+/// How far (pixels) a pixel without depth may be from one with depth to be claimed.
+pub const CLAIM_REACH: usize = 3;
+
+/// Largest RGB distance between a pixel without depth and the neighbour whose owner it takes.
+pub const CLAIM_COLOUR: f32 = 48.0;
+
+/// Gives pixels without depth the owner (`map`: object id, 0 for none or structure) of their
+/// neighbour of closest colour. Sensors lose depth beside depth edges, on both sides of them;
+/// the photo still shows which side such a pixel is on. Rounds of 4-neighbour claims reach up
+/// to [`CLAIM_REACH`] pixels in from pixels with depth (`known`), each only across a colour
+/// step of at most [`CLAIM_COLOUR`]: a wide hole (a shadow of the projector, a window) stays
+/// unowned beyond its rim.
+pub fn claim_depthless(map: &mut [u16], known: &[bool], rgb: &[u8], width: usize) {
+    let mut known = known.to_vec();
+    let mut open: Vec<usize> = (0..known.len()).filter(|&i| !known[i]).collect();
+    let colour = |i: usize| [rgb[3 * i] as f32, rgb[3 * i + 1] as f32, rgb[3 * i + 2] as f32];
+    let n = map.len();
+    for _ in 0..CLAIM_REACH {
+        let mut claims = Vec::new();
+        open.retain(|&i| {
+            let c = colour(i);
+            let (x, y) = (i % width, i / width);
+            let neighbours = [
+                (x > 0).then(|| i - 1),
+                (x + 1 < width).then(|| i + 1),
+                (y > 0).then(|| i - width),
+                (i + width < n).then(|| i + width),
+            ];
+            let mut best = (CLAIM_COLOUR * CLAIM_COLOUR, None);
+            for j in neighbours.into_iter().flatten().filter(|&j| known[j]) {
+                let d = colour(j);
+                let d2 = (c[0] - d[0]).powi(2) + (c[1] - d[1]).powi(2) + (c[2] - d[2]).powi(2);
+                if d2 <= best.0 {
+                    best = (d2, Some(map[j]));
+                }
+            }
+            match best.1 {
+                Some(owner) => {
+                    claims.push((i, owner));
+                    false
+                }
+                None => true,
+            }
+        });
+        if claims.is_empty() {
+            break;
+        }
+        for (i, owner) in claims {
+            map[i] = owner;
+            known[i] = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // One row of 12 pixels: a red object (id 1) on pixels 0-2, pixels 3-10 without depth,
+    // gray structure (0) on pixel 11. The photo shows red on 3-4 and gray on 9-10, and blue
+    // (neither) on 5-8.
+    #[test]
+    fn pixels_without_depth_take_the_owner_of_their_colour() {
+        let (red, gray, blue) = ([200u8, 30, 30], [120u8, 120, 120], [20u8, 40, 220]);
+        let colours = [red, red, red, red, red, blue, blue, blue, blue, gray, gray, gray];
+        let rgb: Vec<u8> = colours.iter().flatten().copied().collect();
+        let known: Vec<bool> = (0..12).map(|i| i < 3 || i == 11).collect();
+        let mut map = vec![1, 1, 1, 9, 9, 9, 9, 9, 9, 9, 9, 0];
+        for (i, m) in map.iter_mut().enumerate() {
+            if !known[i] {
+                *m = 0;
+            }
+        }
+        claim_depthless(&mut map, &known, &rgb, 12);
+        assert_eq!(map, vec![1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
+        // Beyond the reach a red hole stays unowned.
+        let rgb: Vec<u8> = std::iter::repeat_n(red, 12).flatten().collect();
+        let mut map = vec![1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let known: Vec<bool> = (0..12).map(|i| i < 3).collect();
+        claim_depthless(&mut map, &known, &rgb, 12);
+        assert_eq!(map, vec![1; 3 + CLAIM_REACH].into_iter().chain(vec![0; 9 - CLAIM_REACH]).collect::<Vec<u16>>());
+    }
+}

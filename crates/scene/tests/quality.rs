@@ -149,7 +149,9 @@ fn noise_free_scenes_match_the_truth() {
 #[test]
 fn noisy_scenes_match_the_truth() {
     let st = evaluate(true, 0..20, false);
-    assert!(st.mean_iou() >= 0.85, "mean IoU {}", st.mean_iou());
+    // Masks include the pixels whose depth the sensor lost beside depth edges (issue 3: 0.88
+    // without them).
+    assert!(st.mean_iou() >= 0.93, "mean IoU {}", st.mean_iou());
     assert!(st.count_exact >= 13, "object count exact in {} of 20 scenes", st.count_exact);
     assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));

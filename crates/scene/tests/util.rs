@@ -54,11 +54,17 @@ pub fn matches(c: &Case, min_pixels: usize) -> Vec<(usize, Option<usize>, f32)> 
         }
         let mut best = (None, 0.0f32);
         for (pi, p) in c.scene.objects.iter().enumerate() {
-            let inter = p.pixel_ids.iter().filter(|&&i| c.render.instances[i as usize] == t.id).count();
+            let (mut inter, mut mask) = (0, 0);
+            for (&o, &tid) in c.scene.object_map.iter().zip(&c.render.instances) {
+                if o == p.id {
+                    mask += 1;
+                    inter += (tid == t.id) as usize;
+                }
+            }
             if inter == 0 {
                 continue;
             }
-            let iou = inter as f32 / (t.pixels + p.pixels - inter) as f32;
+            let iou = inter as f32 / (t.pixels + mask - inter) as f32;
             if iou > best.1 {
                 best = (Some(pi), iou);
             }
