@@ -503,8 +503,27 @@ impl Scene {
             .filter(|o| o.noise >= NOISY_DEPTH && matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder))
         {
             let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
-            let Some(square) = side_squareness(&normals) else { continue };
-            if square >= BOX_SQUARENESS && o.shape == ShapeClass::Cylinder {
+            let side: Vec<(usize, Vec2)> = o
+                .pixel_ids
+                .iter()
+                .zip(&o.points)
+                .filter(|(i, _)| seg.normals[**i as usize][2].abs() < 0.5)
+                .map(|(i, p)| (*i as usize % w, Vec2::new(p[0], p[1])))
+                .collect();
+            // The cross-section first (see [`shape::section`]): the likelier of a circle and a
+            // box's corner, unless the two explain the columns about equally well or the circle
+            // is a face seen flat (a radius far beyond the object's width).
+            let (boxy, round) = match shape::section(&side, o.noise) {
+                Some(s) if (s.corner - s.circle).abs() >= SECTION_MARGIN * s.columns as f32 => {
+                    let flat = s.radius > FLAT_RADIUS * o.visible_size[0].max(o.visible_size[1]);
+                    (s.corner < s.circle || flat, s.circle < s.corner && !flat)
+                }
+                _ => match side_squareness(&normals) {
+                    Some(square) => (square >= BOX_SQUARENESS, square <= CYLINDER_SQUARENESS),
+                    None => continue,
+                },
+            };
+            if boxy && o.shape == ShapeClass::Cylinder {
                 let base = if o.support_gap <= cfg.support_gap { o.bottom() - o.support_gap } else { o.bottom() };
                 if let Some(b) = fit_box(&o.points, &normals, base) {
                     let e = b.extents();
@@ -513,7 +532,7 @@ impl Scene {
                     o.size = [e.x, e.y, e.z];
                     o.yaw_deg = b.yaw_deg();
                 }
-            } else if square <= CYLINDER_SQUARENESS && o.shape != ShapeClass::Cylinder {
+            } else if round && o.shape != ShapeClass::Cylinder {
                 let d = (o.size[0] + o.size[1]) / 2.0;
                 o.shape = ShapeClass::Cylinder;
                 o.size[0] = d;
@@ -769,6 +788,14 @@ fn side_squareness(normals: &[[f32; 3]]) -> Option<f32> {
 pub const BOX_SQUARENESS: f32 = 0.6;
 /// ...and at most this, a cylinder; in between the fit's choice stands.
 pub const CYLINDER_SQUARENESS: f32 = 0.25;
+
+/// With noisy depth a cross-section whose circle and corner fits differ by less than this
+/// (chi-square per column) leaves the choice to the side normals' squareness.
+const SECTION_MARGIN: f32 = 0.1;
+
+/// A fitted cross-section circle more than this many times the object's visible width
+/// across is a flat face.
+const FLAT_RADIUS: f32 = 2.0;
 
 /// The segmentation's (or the user's masks') number of an object, from its first pixel.
 fn seg_key(pixel_ids: &[u32], masks: Option<&UserMasks>, objects: &[u32]) -> u32 {

@@ -118,6 +118,14 @@ pub fn fit_circle(pts: &[Vec2]) -> Option<(Vec2, f32, f32)> {
     if pts.len() < 10 {
         return None;
     }
+    circle_through(pts)
+}
+
+/// [`fit_circle`] on any number of points (at least three).
+fn circle_through(pts: &[Vec2]) -> Option<(Vec2, f32, f32)> {
+    if pts.len() < 3 {
+        return None;
+    }
     let c0 = pts.iter().sum::<Vec2>() / pts.len() as f32;
     let mut ata = na::Matrix3::<f64>::zeros();
     let mut atb = na::Vector3::<f64>::zeros();
@@ -609,4 +617,139 @@ mod tests {
         assert!((radius - r).abs() < 0.06 * r, "outline radius {radius}, least squares {fitted}");
         assert!((c - axis).norm() < 0.02, "axis {c:?}");
     }
+
+    /// Side pixels of an upright prism 3 m in front of a camera at the origin looking along
+    /// +y (focal 525 pixels, 30 rows per column), each at the range where its column's ray
+    /// meets `hit(direction)`, plus seeded Gaussian noise of `sigma` along the ray.
+    fn prism_columns(hit: impl Fn(Vec2) -> Option<f32>, sigma: f32, seed: u64) -> Vec<(usize, Vec2)> {
+        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut uniform = move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 40) as f32 + 0.5) / (1u64 << 24) as f32
+        };
+        let mut out = Vec::new();
+        for col in 0..640usize {
+            let d = Vec2::new((col as f32 - 320.0) / 525.0, 1.0).normalize();
+            let Some(t) = hit(d) else { continue };
+            for _ in 0..30 {
+                let g = (-2.0 * uniform().ln()).sqrt() * (std::f32::consts::TAU * uniform()).cos();
+                out.push((col, d * (t + sigma * g)));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_noisy_cross_section_tells_a_cylinder_from_a_box() {
+        let centre = Vec2::new(0.0, 3.0);
+        let cylinder = |d: Vec2| {
+            // |t d - c| = r, nearer root.
+            let (b, c) = (d.dot(&centre), centre.norm_squared() - 0.1f32.powi(2));
+            let disc = b * b - c;
+            (disc >= 0.0).then(|| b - disc.sqrt())
+        };
+        // A 0.24 x 0.16 m box turned 30 degrees: the nearest of its four sides along the ray.
+        let (s, c) = 30f32.to_radians().sin_cos();
+        let axes = [Vec2::new(c, s), Vec2::new(-s, c)];
+        let half = [0.12f32, 0.08];
+        let boxy = |d: Vec2| {
+            let mut best: Option<f32> = None;
+            for k in 0..2 {
+                for sign in [-1.0f32, 1.0] {
+                    let (n, off) = (axes[k] * sign, half[k]);
+                    let denom = d.dot(&n);
+                    if denom.abs() < 1e-6 {
+                        continue;
+                    }
+                    let t = (off + centre.dot(&n)) / denom;
+                    let q = d * t - centre;
+                    if q.dot(&axes[1 - k]).abs() <= half[1 - k] && t > 0.0 && best.is_none_or(|b| t < b) {
+                        best = Some(t);
+                    }
+                }
+            }
+            best
+        };
+        for seed in 0..5 {
+            let sigma = 0.025;
+            let round = section(&prism_columns(cylinder, sigma, seed), sigma).unwrap();
+            assert!(round.circle < round.corner, "{round:?}");
+            assert!((round.radius - 0.1).abs() < 0.02, "{round:?}");
+            let square = section(&prism_columns(boxy, sigma, seed), sigma).unwrap();
+            assert!(square.corner < square.circle, "{square:?}");
+            // The right model leaves about one unit of chi-square per column (noise alone).
+            assert!(round.circle < 2.0 * round.columns as f32 && square.corner < 2.0 * square.columns as f32);
+        }
+    }
+}
+
+/// How an upright prism's cross-section, averaged down the image columns, fits a circle and
+/// a box's corner (see [`section`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Section {
+    /// Columns averaged.
+    pub columns: usize,
+    /// Sum over the columns of the squared distance from the fitted circle, each divided by
+    /// the variance of its mean (its pixels' noise over their number).
+    pub circle: f32,
+    /// The same for the best box corner: one line, or two at right angles meeting where
+    /// the columns cross from one face to the other.
+    pub corner: f32,
+    /// Radius of the fitted circle, metres (infinite when no circle fits).
+    pub radius: f32,
+}
+
+/// The floor-plane cross-section of an upright object's sides, from `side` (image column,
+/// floor-plane position) of its side pixels and the depth noise `sigma` of one pixel: the
+/// positions are averaged per image column, which takes the noise along each column's
+/// line of sight down by the square root of its pixels (an upright prism's sides are the
+/// same at every height), and the means are fitted by a circle (a cylinder) and by one
+/// line or two at right angles (a box seen on one face or two). None for fewer than 6
+/// columns of 3 or more pixels.
+pub fn section(side: &[(usize, Vec2)], sigma: f32) -> Option<Section> {
+    let mut cols: std::collections::BTreeMap<usize, (Vec2, usize)> = Default::default();
+    for &(x, p) in side {
+        let e = cols.entry(x).or_insert((Vec2::zeros(), 0));
+        e.0 += p;
+        e.1 += 1;
+    }
+    let means: Vec<(Vec2, f32)> = cols.values().filter(|(_, n)| *n >= 3).map(|(s, n)| (s / *n as f32, *n as f32)).collect();
+    let k = means.len();
+    if k < 6 {
+        return None;
+    }
+    let var = (sigma * sigma).max(1e-8);
+    let pts: Vec<Vec2> = means.iter().map(|m| m.0).collect();
+    let (circle, radius) = match circle_through(&pts) {
+        Some((c, r, _)) => (means.iter().map(|(p, n)| ((p - c).norm() - r).powi(2) * n / var).sum(), r),
+        None => (f32::INFINITY, f32::INFINITY),
+    };
+    // Weighted second moments of the prefixes, for lines through the column means.
+    let mut pre = vec![[0.0f64; 6]; k + 1];
+    for (i, (p, n)) in means.iter().enumerate() {
+        let (x, y, w) = (p.x as f64, p.y as f64, *n as f64 / var as f64);
+        let a = pre[i];
+        pre[i + 1] = [a[0] + w, a[1] + w * x, a[2] + w * y, a[3] + w * x * x, a[4] + w * x * y, a[5] + w * y * y];
+    }
+    // Scatter matrix [xx, xy, yy] of columns a..b about their weighted mean.
+    let scatter = |a: usize, b: usize| {
+        let s: Vec<f64> = (0..6).map(|j| pre[b][j] - pre[a][j]).collect();
+        if s[0] <= 0.0 {
+            return [0.0; 3];
+        }
+        let (mx, my) = (s[1] / s[0], s[2] / s[0]);
+        [s[3] - s[0] * mx * mx, s[4] - s[0] * mx * my, s[5] - s[0] * my * my]
+    };
+    let smallest = |m: [f64; 3]| {
+        let (t, d) = ((m[0] + m[2]) / 2.0, ((m[0] - m[2]) / 2.0).hypot(m[1]));
+        (t - d).max(0.0)
+    };
+    let mut corner = smallest(scatter(0, k));
+    for split in 2..k - 1 {
+        let (a, b) = (scatter(0, split), scatter(split, k));
+        // Residual of a on the line along u = (c, s) plus b on the line along its normal:
+        // a quadratic form in (c, s) whose smallest eigenvalue is the best pair.
+        corner = corner.min(smallest([a[2] + b[0], -a[1] + b[1], a[0] + b[2]]));
+    }
+    Some(Section { columns: k, circle, corner: corner as f32, radius })
 }
