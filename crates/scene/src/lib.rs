@@ -377,14 +377,6 @@ impl Scene {
                 if noise < CLEAN_DEPTH && cone.is_some_and(|c| c.deviation > ROUND_OUTLINE) {
                     let Some(g) = fit_without_sphere(&points, &normals, None, noise) else { continue };
                     f = g;
-                } else if noise > 0.03 * f.size.x / 2.0 {
-                    // Noisy depth shrinks a fitted sphere: take it from its outline instead.
-                    if let Some((c, r)) = sphere_from_outline(&rays, &ranges, &outline, pixel) {
-                        if r > 0.5 * f.size.x / 2.0 && r < 2.0 * f.size.x / 2.0 {
-                            f.centre = sframe.to_scene(&c);
-                            f.size = Vec3::repeat(2.0 * r);
-                        }
-                    }
                 }
             }
             let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
@@ -445,6 +437,75 @@ impl Scene {
         }
         for (k, o) in objects.iter_mut().enumerate() {
             o.id = k as u16 + 1;
+        }
+        // The objects' masks: their pixels, and those without depth that the photo gives
+        // them (see `segment::claim_depthless`); with the user's masks, theirs.
+        let known: Vec<bool> = (0..w * h).map(|i| surface.points.valid(i)).collect();
+        let mut object_map = vec![0u16; w * h];
+        for o in &objects {
+            for &i in &o.pixel_ids {
+                object_map[i as usize] = o.id;
+            }
+        }
+        match masks {
+            Some(m) => {
+                let owner: std::collections::BTreeMap<u32, u16> =
+                    objects.iter().map(|o| (seg_key(&o.pixel_ids, masks, &seg.objects), o.id)).collect();
+                for i in (0..w * h).filter(|&i| !known[i] && m.ids[i] != 0) {
+                    object_map[i] = owner.get(&(m.ids[i] as u32)).copied().unwrap_or(0);
+                }
+            }
+            None => segment::claim_depthless(&mut object_map, &known, frame.rgb.as_raw(), w),
+        }
+        let mask_pixels: Vec<Vec<usize>> = {
+            let mut v = vec![Vec::new(); objects.len()];
+            for (i, &id) in object_map.iter().enumerate() {
+                if id != 0 {
+                    v[id as usize - 1].push(i);
+                }
+            }
+            v
+        };
+        let median_depth: Vec<f32> = objects.iter().map(|o| shape::median(o.pixel_ids.iter().map(|&i| cam[i as usize][2]).collect())).collect();
+        // Whether mask pixel `i` of object `id` is on its silhouette beside pixel `j`: `j` is
+        // not the object's and not in front of it by more than `near` (by its depth, or, with
+        // none, by its owner's median depth).
+        let silhouette = |id: u16, near: f32, i: usize, j: usize| {
+            if object_map[j] == id {
+                return false;
+            }
+            let own = if known[i] { cam[i][2] } else { median_depth[id as usize - 1] };
+            let theirs = if known[j] {
+                cam[j][2]
+            } else if object_map[j] != 0 {
+                median_depth[object_map[j] as usize - 1]
+            } else {
+                return true;
+            };
+            theirs > own - near
+        };
+        let on_silhouette = |id: u16, near: f32, i: usize| {
+            let (x, y) = (i % w, i / w);
+            (x > 0 && silhouette(id, near, i, i - 1))
+                || (x + 1 < w && silhouette(id, near, i, i + 1))
+                || (y > 0 && silhouette(id, near, i, i - w))
+                || (y + 1 < h && silhouette(id, near, i, i + w))
+        };
+        let intr = frame.intrinsics;
+        let ray = |i: usize| Vec3::new((i % w) as f32 - intr.cx, (i / w) as f32 - intr.cy, intr.fx).component_div(&Vec3::new(intr.fx, intr.fy, intr.fx)).normalize();
+        // Noisy depth shrinks a fitted sphere: take it from its outline instead.
+        for o in objects.iter_mut().filter(|o| o.shape == ShapeClass::Sphere && o.noise > 0.03 * o.size[0] / 2.0) {
+            let px = &mask_pixels[o.id as usize - 1];
+            let rays: Vec<Vec3> = px.iter().map(|&i| ray(i)).collect();
+            let ranges: Vec<f32> = px.iter().map(|&i| if known[i] { v3(cam[i]).norm() } else { 0.0 }).collect();
+            let outline: Vec<bool> = px.iter().map(|&i| on_silhouette(o.id, 2.0 * o.noise, i)).collect();
+            if let Some((c, r)) = sphere_from_outline(&rays, &ranges, &outline, 1.0 / intr.fx) {
+                if r > 0.5 * o.size[0] / 2.0 && r < 2.0 * o.size[0] / 2.0 {
+                    let c = sframe.to_scene(&c);
+                    o.centre = [c.x, c.y, c.z];
+                    o.size = [2.0 * r; 3];
+                }
+            }
         }
         // Where the photo's shading follows one light, an object with no face toward it
         // is named by its paint (see [`light`]).
@@ -547,20 +608,21 @@ impl Scene {
         }
         // Noisy depth shrinks a fitted circle too: cylinders from their outline.
         for o in objects.iter_mut().filter(|o| o.shape == ShapeClass::Cylinder && o.noise >= NOISY_DEPTH) {
-            let key = seg_key(&o.pixel_ids, masks, &seg.objects);
-            let beyond = |i: usize, j: usize| beside_outline(key, 2.0 * o.noise, i, j);
+            // Row by row, the ends of the mask where they meet farther background.
             let (mut left, mut right) = (Vec::new(), Vec::new());
+            let px = &mask_pixels[o.id as usize - 1];
             let mut k = 0;
-            while k < o.pixel_ids.len() {
-                let row = o.pixel_ids[k] as usize / w;
+            while k < px.len() {
+                let row = px[k] / w;
                 let mut e = k;
-                while e + 1 < o.pixel_ids.len() && o.pixel_ids[e + 1] as usize / w == row {
+                while e + 1 < px.len() && px[e + 1] / w == row {
                     e += 1;
                 }
-                let (a, b) = (o.pixel_ids[k] as usize, o.pixel_ids[e] as usize);
-                if a % w > 0 && b % w + 1 < w && beyond(a, a - 1) && beyond(b, b + 1) {
-                    left.push(k);
-                    right.push(e);
+                let (a, b) = (px[k], px[e]);
+                let near = 2.0 * o.noise;
+                if a % w > 0 && b % w + 1 < w && silhouette(o.id, near, a, a - 1) && silhouette(o.id, near, b, b + 1) {
+                    left.push(sframe.to_scene(&ray(a)));
+                    right.push(sframe.to_scene(&ray(b)));
                 }
                 k = e + 1;
             }
@@ -594,25 +656,6 @@ impl Scene {
         }
         names(&mut objects);
 
-        let mut object_map = vec![0u16; w * h];
-        for o in &objects {
-            for &i in &o.pixel_ids {
-                object_map[i as usize] = o.id;
-            }
-        }
-        // Pixels without depth: the user's masks say whose they are; otherwise the colour of
-        // their neighbours does.
-        let known: Vec<bool> = (0..w * h).map(|i| surface.points.valid(i)).collect();
-        match masks {
-            Some(m) => {
-                let owner: std::collections::BTreeMap<u32, u16> =
-                    objects.iter().map(|o| (seg_key(&o.pixel_ids, masks, &seg.objects), o.id)).collect();
-                for i in (0..w * h).filter(|&i| !known[i] && m.ids[i] != 0) {
-                    object_map[i] = owner.get(&(m.ids[i] as u32)).copied().unwrap_or(0);
-                }
-            }
-            None => segment::claim_depthless(&mut object_map, &known, frame.rgb.as_raw(), w),
-        }
         let mut surfaces = Vec::new();
         let count = |pred: &dyn Fn(segment::Class) -> bool| seg.classes.iter().filter(|c| pred(**c)).count();
         if sframe.ground == GroundSource::Floor {

@@ -365,14 +365,15 @@ pub fn outline_cone(rays: &[Vec3], outline: &[bool], pixel: f32) -> Option<Outli
 /// sin^2 b))`), by least squares. `rays` are the unit directions of the object's pixels,
 /// `ranges` their distances from the camera, `outline` which are on the outline; `pixel`
 /// is the angle one pixel spans (half of it is added to the outline's angle, which pixel
-/// centres underestimate). Returns the centre (camera frame) and radius.
+/// centres underestimate); a range of 0 (a pixel without depth) is left out. Returns the
+/// centre (camera frame) and radius.
 pub fn sphere_from_outline(rays: &[Vec3], ranges: &[f32], outline: &[bool], pixel: f32) -> Option<(Vec3, f32)> {
     let cone = outline_cone(rays, outline, pixel)?;
     let (u, a) = (cone.axis, cone.half_angle);
     let (mut num, mut den) = (0.0f32, 0.0f32);
     for (r, t) in rays.iter().zip(ranges) {
         let b = r.dot(&u).clamp(-1.0, 1.0).acos();
-        if b < a / 2.0 {
+        if b < a / 2.0 && *t > 0.0 {
             let k = b.cos() - (a.sin().powi(2) - b.sin().powi(2)).max(0.0).sqrt();
             num += t * k;
             den += k * k;
@@ -432,12 +433,13 @@ pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Obb
 /// the camera to the axis. `D` follows from the side pixels near the middle direction, each
 /// `D (cos b - sqrt(sin^2 a - sin^2 b))` away at angle `b`, by least squares. `points` are
 /// scene-frame points (only their directions and distances from `camera` are used), `left`
-/// and `right` the indices of the outline pixels, `side` which points are on the side;
+/// and `right` points (at any range) on the rays of the outline pixels, `side` which
+/// points are on the side;
 /// `pixel` is the angle a pixel spans. Returns the axis (x, y) and radius.
 pub fn cylinder_from_outline(
     points: &[Vec3],
-    left: &[usize],
-    right: &[usize],
+    left: &[Vec3],
+    right: &[Vec3],
     side: &[bool],
     camera: Vec3,
     pixel: f32,
@@ -463,8 +465,8 @@ pub fn cylinder_from_outline(
         }
         a
     };
-    let l = median(left.iter().map(|&i| rel(&points[i])).collect());
-    let r = median(right.iter().map(|&i| rel(&points[i])).collect());
+    let l = median(left.iter().map(rel).collect());
+    let r = median(right.iter().map(rel).collect());
     let (lo, hi) = (l.min(r), l.max(r));
     let a = (hi - lo) / 2.0 + pixel / 2.0;
     if !(a > 0.0 && a < 0.7) {
@@ -607,8 +609,8 @@ mod tests {
                 side.push(true);
             }
             if pts.len() > first {
-                left.push(first);
-                right.push(pts.len() - 1);
+                left.push(pts[first]);
+                right.push(pts[pts.len() - 1]);
             }
         }
         let flat: Vec<Vec2> = pts.iter().map(|p| Vec2::new(p.x, p.y)).collect();
