@@ -41,6 +41,7 @@ pub mod light;
 pub mod noise;
 mod parts;
 mod segment;
+mod shading;
 mod shape;
 
 use std::path::{Path, PathBuf};
@@ -493,6 +494,60 @@ impl Scene {
         };
         let intr = frame.intrinsics;
         let ray = |i: usize| Vec3::new((i % w) as f32 - intr.cx, (i / w) as f32 - intr.cy, intr.fx).component_div(&Vec3::new(intr.fx, intr.fy, intr.fx)).normalize();
+        // With noisy depth a small sphere and a small box or cylinder fit about equally
+        // well; the photo tells them apart where the light does: down the image columns of
+        // an upright prism brightness keeps a level per face crossed, on a sphere it drifts
+        // (see [`shading`]).
+        let lum: Vec<f32> = frame.rgb.as_raw().chunks_exact(3).map(|c| 255.0 * light::luminance([c[0], c[1], c[2]])).collect();
+        let photo_noise = shading::noise(&lum, w);
+        let unit = photo_noise.max(0.5);
+        for o in objects.iter_mut().filter(|o| {
+            o.noise >= NOISY_DEPTH && matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder | ShapeClass::Sphere)
+        }) {
+            let mut px = mask_pixels[o.id as usize - 1].clone();
+            let rows = shading::runs(&px, &lum, |a, b| b == a + 1 && b % w != 0);
+            px.sort_unstable_by_key(|&i| (i % w, i / w));
+            let columns = shading::runs(&px, &lum, |a, b| b == a + w);
+            let Some(down) = shading::step_residual(columns.iter().map(|c| c.as_slice()), 2) else { continue };
+            let across = shading::step_residual(rows.iter().map(|c| c.as_slice()), 1).unwrap_or(0.0);
+            if o.shape == ShapeClass::Sphere {
+                // Brightness that drifts across the rows but keeps level down the columns:
+                // normals that turn with azimuth alone, an upright prism's.
+                if down < STEADY_COLUMNS * unit && across >= DRIFTING_ROWS * unit {
+                    let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
+                    if let Some(f) = fit_without_sphere(&o.points, &normals, None, o.noise).filter(|f| f.class != ShapeClass::Other) {
+                        o.shape = f.class;
+                        if user_labels.is_empty() {
+                            o.label = o.shape.noun().into();
+                        }
+                        o.centre = [f.centre.x, f.centre.y, f.centre.z];
+                        o.size = [f.size.x, f.size.y, f.size.z];
+                        o.yaw_deg = f.yaw_deg;
+                        o.fit_residual = f.residual;
+                        o.parts = parts::split(o.shape, false, &o.pixel_ids, &seg.points, &is_top, &up, w);
+                    }
+                }
+                continue;
+            }
+            if down < DRIFTING_COLUMNS * unit {
+                continue;
+            }
+            let pts: Vec<Vec3> = o.points.iter().map(|p| v3(*p)).collect();
+            let Some((c, r, res)) = shape::fit_sphere(&pts) else { continue };
+            let visible = o.visible_size[0].max(o.visible_size[1]).max(o.visible_size[2]);
+            if !(2.0 * r > 0.5 * visible && 2.0 * r < 1.5 * visible + 0.02) {
+                continue;
+            }
+            o.shape = ShapeClass::Sphere;
+            if user_labels.is_empty() {
+                o.label = o.shape.noun().into();
+            }
+            o.centre = [c.x, c.y, c.z];
+            o.size = [2.0 * r; 3];
+            o.yaw_deg = 0.0;
+            o.fit_residual = res;
+            o.parts = parts::split(o.shape, false, &o.pixel_ids, &seg.points, &is_top, &up, w);
+        }
         // Noisy depth shrinks a fitted sphere: take it from its outline instead.
         for o in objects.iter_mut().filter(|o| o.shape == ShapeClass::Sphere && o.noise > 0.03 * o.size[0] / 2.0) {
             let px = &mask_pixels[o.id as usize - 1];
@@ -839,6 +894,21 @@ const SECTION_MARGIN: f32 = 0.1;
 /// A fitted cross-section circle more than this many times the object's visible width
 /// across is a flat face.
 const FLAT_RADIUS: f32 = 2.0;
+
+/// Brightness down the image columns of an object that varies by more than this multiple
+/// of the photo's noise, once a step per face crossed is allowed for, is not an upright
+/// prism's (its faces' normals do not change with height): with noisy depth such a box or
+/// cylinder is refitted as a sphere. Prisms on generated scenes reach 1.23, spheres lit
+/// from above 1.3-3.8 (those in shade stay near 0.9, and keep the depth's choice).
+const DRIFTING_COLUMNS: f32 = 1.3;
+
+/// A noisy "sphere" whose brightness down the columns stays within this multiple of the
+/// photo's noise (see [`DRIFTING_COLUMNS`])...
+const STEADY_COLUMNS: f32 = 1.0;
+/// ...while across the rows it drifts by at least this much is refitted as an upright
+/// prism. Spheres on generated scenes stay at or under 1.0 across their rows when their
+/// columns are this steady (in shade).
+const DRIFTING_ROWS: f32 = 1.15;
 
 /// The segmentation's (or the user's masks') number of an object, from its first pixel.
 fn seg_key(pixel_ids: &[u32], masks: Option<&UserMasks>, objects: &[u32]) -> u32 {
