@@ -55,6 +55,9 @@ const RIM_TILT: f32 = 0.1;
 /// is a piece of them.
 const STRUCTURE_SHARE: f32 = 0.7;
 
+/// Widest hole without depth (pixels) that growing an object steps across.
+pub const HOLE_BRIDGE: usize = 2;
+
 /// Largest floor-plane diagonal of a piece that can be a table leg, metres.
 pub const LEG_SPAN: f32 = 0.25;
 
@@ -441,6 +444,53 @@ pub fn segment(
                 islands.union(i as u32, (i + w) as u32);
                 if material(i, i + w) {
                     dsu.union(i as u32, (i + w) as u32);
+                }
+            }
+        }
+    }
+    // Across a hole of up to `HOLE_BRIDGE` pixels without depth (sensors drop pixels where
+    // a surface is seen at a grazing angle, such as a far table's top, as well as at
+    // silhouettes), the pixels on either side are neighbours when their depths agree
+    // within the noise allowance of one step. Not on the floor, a wall or the ceiling (by
+    // distance: at range their normals are noise and some of their pixels are free), where
+    // chains of such pixels would join what stands on the floor to the room.
+    let bridge = |a: usize, b: usize| {
+        !cfg.mesh.jump.broken(0.0, cam[a][2], cam[b][2], 0.0)
+            && touching(a, b)
+            && material(a, b)
+            && !near_structure(a)
+            && !near_structure(b)
+    };
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if !growable(classes[i]) {
+                continue;
+            }
+            for gap in 1..=HOLE_BRIDGE {
+                let j = x + gap + 1;
+                if j >= w || classes[y * w + x + gap] != Class::Unknown {
+                    break;
+                }
+                if classes[y * w + j] != Class::Unknown {
+                    if bridge(i, y * w + j) {
+                        islands.union(i as u32, (y * w + j) as u32);
+                        dsu.union(i as u32, (y * w + j) as u32);
+                    }
+                    break;
+                }
+            }
+            for gap in 1..=HOLE_BRIDGE {
+                let r = y + gap + 1;
+                if r >= h || classes[(y + gap) * w + x] != Class::Unknown {
+                    break;
+                }
+                if classes[r * w + x] != Class::Unknown {
+                    if bridge(i, r * w + x) {
+                        islands.union(i as u32, (r * w + x) as u32);
+                        dsu.union(i as u32, (r * w + x) as u32);
+                    }
+                    break;
                 }
             }
         }
