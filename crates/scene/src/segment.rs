@@ -55,6 +55,13 @@ const RIM_TILT: f32 = 0.1;
 /// is a piece of them.
 const STRUCTURE_SHARE: f32 = 0.7;
 
+/// A leg from the floor whose upper end, in the photo, meets a nearer support patch (at
+/// least this many of its pixels have the patch within three rows above them)...
+const LEG_UNDER_TOP_PIXELS: usize = 3;
+/// ...joins it up to this far (metres) beyond the patch's outline: the top's far part may
+/// not be found, and a table is rarely deeper than twice this.
+const LEG_BEHIND_TOP: f32 = 0.5;
+
 /// Widest hole without depth (pixels) that growing an object steps across.
 pub const HOLE_BRIDGE: usize = 2;
 
@@ -553,8 +560,28 @@ pub fn segment(
             owner.insert(s.root, first);
         }
     }
+    // A back leg's upper end is hidden behind the top it holds up, and the top's far part
+    // (seen at a grazing angle, its depth noisy or lost) may not be found as part of the
+    // support: such a leg ends, at its upper end in the photo, against the nearer top.
+    // Number of a component's pixels with, at most three rows above, a nearer pixel of a
+    // top (at its height and over its outline: its side or its surface).
+    let under_top = |px: &[usize], height: f32, hull: &[Vec2]| {
+        px.iter()
+            .filter(|&&i| {
+                (1..=3).any(|k| {
+                    let j = i.wrapping_sub(k * w);
+                    if i < k * w || cam[j][2] <= 0.0 || cam[j][2] >= cam[i][2] - 0.05 {
+                        return false;
+                    }
+                    let near = 0.1 + 2.0 * sigma(cam[j][2]);
+                    (points[j][2] - height).abs() < near && inside(hull, Vec2::new(points[j][0], points[j][1]), near)
+                })
+            })
+            .count()
+    };
     for s in stats.iter().filter(|s| s.top.is_none()) {
-        let target = stats.iter().filter(|t| t.top.is_some()).find(|t| {
+        // Under a top's outline; failing that, a leg behind the top, of its paint.
+        let matches = |t: &&Stat, behind: bool| {
             let height = top_heights[t.top.unwrap_or(0) as usize];
             // A leg: tall, from the floor up under the top. A rim: a band just under the top.
             // Of the table's paint under its top: legs (narrow, whole or cut up by occlusion
@@ -566,15 +593,19 @@ pub fn segment(
                 && s.zmin < 0.5 * height)
                 || s.span <= LEG_PIECE_SPAN + sigma(s.range);
             let rim = s.zmax > height - 0.06;
-            s.zmax <= height + 0.03
-                && (leg || rim)
-                && inside(
-                    &top_hulls[t.top.unwrap_or(0) as usize],
-                    s.centre,
-                    if s.span <= LEG_PIECE_SPAN + sigma(s.range) { 0.3 } else { 0.1 },
-                )
-                && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
-        });
+            let hull = &top_hulls[t.top.unwrap_or(0) as usize];
+            let placed = if behind {
+                leg && s.zmin < 0.05 + 2.0 * sigma(s.range)
+                    && inside(hull, s.centre, LEG_BEHIND_TOP)
+                    && under_top(&comp[&s.root], height, hull) >= LEG_UNDER_TOP_PIXELS
+                    && compatible(s.mean, t.mean, cfg.max_chroma, cfg.max_brightness_ratio)
+            } else {
+                inside(hull, s.centre, if s.span <= LEG_PIECE_SPAN + sigma(s.range) { 0.3 } else { 0.1 })
+            };
+            s.zmax <= height + 0.03 && (leg || rim) && placed && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
+        };
+        let tops = || stats.iter().filter(|t| t.top.is_some());
+        let target = tops().find(|t| matches(t, false)).or_else(|| tops().find(|t| matches(t, true)));
         if let Some(t) = target {
             owner.insert(s.root, owner[&t.root]);
         }

@@ -152,7 +152,7 @@ fn noisy_scenes_match_the_truth() {
     // Masks include the pixels whose depth the sensor lost beside depth edges, and growing
     // steps across small holes (issue 3: 0.88 without either).
     assert!(st.mean_iou() >= 0.95, "mean IoU {}", st.mean_iou());
-    assert!(st.count_exact >= 17, "object count exact in {} of 20 scenes", st.count_exact);
+    assert!(st.count_exact >= 18, "object count exact in {} of 20 scenes", st.count_exact);
     assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
     assert!(st.rate(st.shape_ok) >= 0.87, "shape {}", st.rate(st.shape_ok));
@@ -283,4 +283,18 @@ fn a_far_table_whose_top_lost_half_its_depth_is_one_table() {
     let table = &c.scene.objects[pi.unwrap_or_else(|| panic!("no table: {names:?}"))];
     assert_eq!(table.label, "table", "{names:?}");
     assert!(iou >= 0.8, "IoU {iou}: {names:?}");
+}
+
+// Regression (issue 3): a table's back legs, whose upper ends its top hides, stood beyond
+// the part of the top found as a support (its far part, seen at a grazing angle under
+// noise, was not) and became two "brown boxes". A leg from the floor whose upper end meets
+// the nearer top in the photo joins it.
+#[test]
+fn back_legs_hidden_under_a_noisy_top_belong_to_the_table() {
+    let c = case(34, true);
+    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
+    assert!(!names.iter().any(|n| n.contains("brown box")), "{names:?}");
+    let ti = c.truth.objects.iter().position(|t| t.name == "table").expect("truth has a table");
+    let (_, pi, iou) = matches(&c, 0).into_iter().find(|m| m.0 == ti).expect("matched");
+    assert!(pi.is_some_and(|p| c.scene.objects[p].label == "table") && iou >= 0.8, "IoU {iou}: {names:?}");
 }
