@@ -498,12 +498,16 @@ impl Scene {
         // well; the photo tells them apart where the light does: down the image columns of
         // an upright prism brightness keeps a level per face crossed, on a sphere it drifts
         // (see [`shading`]).
-        let lum: Vec<f32> = frame.rgb.as_raw().chunks_exact(3).map(|c| 255.0 * light::luminance([c[0], c[1], c[2]])).collect();
-        let photo_noise = shading::noise(&lum, w);
-        let unit = photo_noise.max(0.5);
-        for o in objects.iter_mut().filter(|o| {
+        let noisy = |o: &Object| {
             o.noise >= NOISY_DEPTH && matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder | ShapeClass::Sphere)
-        }) {
+        };
+        let lum: Vec<f32> = if objects.iter().any(noisy) {
+            frame.rgb.as_raw().chunks_exact(3).map(|c| 255.0 * light::luminance([c[0], c[1], c[2]])).collect()
+        } else {
+            Vec::new()
+        };
+        let unit = if lum.is_empty() { 1.0 } else { shading::noise(&lum, w).max(0.5) };
+        for o in objects.iter_mut().filter(|o| noisy(o)) {
             let mut px = mask_pixels[o.id as usize - 1].clone();
             let rows = shading::runs(&px, &lum, |a, b| b == a + 1 && b % w != 0);
             px.sort_unstable_by_key(|&i| (i % w, i / w));

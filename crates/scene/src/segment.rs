@@ -462,7 +462,8 @@ pub fn segment(
     // distance: at range their normals are noise and some of their pixels are free), where
     // chains of such pixels would join what stands on the floor to the room.
     let bridge = |a: usize, b: usize| {
-        !cfg.mesh.jump.broken(0.0, cam[a][2], cam[b][2], 0.0)
+        classes[a] == classes[b]
+            && !cfg.mesh.jump.broken(0.0, cam[a][2], cam[b][2], 0.0)
             && touching(a, b)
             && material(a, b)
             && !near_structure(a)
@@ -594,18 +595,21 @@ pub fn segment(
                 || s.span <= LEG_PIECE_SPAN + sigma(s.range);
             let rim = s.zmax > height - 0.06;
             let hull = &top_hulls[t.top.unwrap_or(0) as usize];
-            let placed = if behind {
-                leg && s.zmin < 0.05 + 2.0 * sigma(s.range)
-                    && inside(hull, s.centre, LEG_BEHIND_TOP)
-                    && under_top(&comp[&s.root], height, hull) >= LEG_UNDER_TOP_PIXELS
-                    && compatible(s.mean, t.mean, cfg.max_chroma, cfg.max_brightness_ratio)
-            } else {
-                inside(hull, s.centre, if s.span <= LEG_PIECE_SPAN + sigma(s.range) { 0.3 } else { 0.1 })
+            let placed = || {
+                if behind {
+                    leg && s.zmin < 0.05 + 2.0 * sigma(s.range)
+                        && inside(hull, s.centre, LEG_BEHIND_TOP)
+                        && compatible(s.mean, t.mean, cfg.max_chroma, cfg.max_brightness_ratio)
+                        && under_top(&comp[&s.root], height, hull) >= LEG_UNDER_TOP_PIXELS
+                } else {
+                    inside(hull, s.centre, if s.span <= LEG_PIECE_SPAN + sigma(s.range) { 0.3 } else { 0.1 })
+                }
             };
-            s.zmax <= height + 0.03 && (leg || rim) && placed && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0)
+            s.zmax <= height + 0.03 && (leg || rim) && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0) && placed()
         };
         let tops = || stats.iter().filter(|t| t.top.is_some());
-        let target = tops().find(|t| matches(t, false)).or_else(|| tops().find(|t| matches(t, true)));
+        let from_floor = s.zmin < 0.05 + 2.0 * sigma(s.range) && s.span <= LEG_SPAN + 2.0 * sigma(s.range);
+        let target = tops().find(|t| matches(t, false)).or_else(|| if from_floor { tops().find(|t| matches(t, true)) } else { None });
         if let Some(t) = target {
             owner.insert(s.root, owner[&t.root]);
         }
