@@ -135,7 +135,38 @@ pub fn min_area_rect(hull: &[Vec2]) -> (Vec2, Vec2, Vec2) {
 
 /// Convex hull of 2-D points, counter-clockwise (Andrew's monotone chain).
 pub fn convex_hull(mut pts: Vec<Vec2>) -> Vec<Vec2> {
-    pts.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    // Points strictly inside the polygon of the extreme points along eight directions
+    // cannot be on the hull (Akl and Toussaint): on a dense cloud that leaves a few
+    // percent of them to sort.
+    if pts.len() > 64 {
+        let dirs = [(1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (-1.0, 1.0), (-1.0, 0.0), (-1.0, -1.0), (0.0, -1.0), (1.0, -1.0)];
+        let mut ext = [pts[0]; 8];
+        for &p in &pts {
+            for (k, (dx, dy)) in dirs.iter().enumerate() {
+                if p.x * dx + p.y * dy > ext[k].x * dx + ext[k].y * dy {
+                    ext[k] = p;
+                }
+            }
+        }
+        // The extreme points come counter-clockwise; a point is kept unless it lies
+        // strictly left of every edge between distinct ones.
+        let mut poly: Vec<Vec2> = Vec::with_capacity(8);
+        for &e in &ext {
+            if poly.last() != Some(&e) && poly.first() != Some(&e) {
+                poly.push(e);
+            }
+        }
+        if poly.len() >= 3 {
+            let n = poly.len();
+            pts.retain(|p| {
+                (0..n).any(|i| {
+                    let (a, b) = (poly[i], poly[(i + 1) % n]);
+                    (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x) <= 0.0
+                })
+            });
+        }
+    }
+    pts.sort_unstable_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
     pts.dedup();
     if pts.len() < 3 {
         return pts;
@@ -188,5 +219,46 @@ mod tests {
         pts.push(Vec2::new(0.5, 0.5));
         pts.push(Vec2::new(0.5, 0.0));
         assert_eq!(convex_hull(pts).len(), 4);
+    }
+
+    #[test]
+    fn the_inner_point_filter_keeps_every_hull_vertex() {
+        // The hull by the monotone chain alone, for comparison.
+        fn plain(mut pts: Vec<Vec2>) -> Vec<Vec2> {
+            pts.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+            pts.dedup();
+            let cross = |o: Vec2, a: Vec2, b: Vec2| (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+            let mut hull: Vec<Vec2> = Vec::new();
+            for pass in 0..2 {
+                let start = hull.len();
+                let order: Vec<Vec2> = if pass == 0 { pts.clone() } else { pts.iter().rev().copied().collect() };
+                for p in order {
+                    while hull.len() >= start + 2 && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0 {
+                        hull.pop();
+                    }
+                    hull.push(p);
+                }
+                hull.pop();
+            }
+            hull
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for shape in 0..4 {
+            let pts: Vec<Vec2> = (0..2000)
+                .map(|_| {
+                    let (u, v): (f32, f32) = (rng.random(), rng.random());
+                    match shape {
+                        0 => Vec2::new(u, v),
+                        1 => {
+                            let (r, a) = (u.sqrt(), v * std::f32::consts::TAU);
+                            Vec2::new(r * a.cos(), r * a.sin())
+                        }
+                        2 => Vec2::new(u, 0.3 * u + 0.01 * v),
+                        _ => Vec2::new((u * 10.0).round() / 10.0, (v * 10.0).round() / 10.0),
+                    }
+                })
+                .collect();
+            assert_eq!(convex_hull(pts.clone()), plain(pts), "shape {shape}");
+        }
     }
 }
