@@ -139,9 +139,14 @@ pub struct Object {
 }
 
 impl Object {
-    /// The highest point of this object over `other`'s footprint (its gravity-aligned box
-    /// grown by 2 cm), or its top when none is there: the surface `other` would rest on.
+    /// The surface `other` would rest on: for a box or cylinder (flat on top) its fitted
+    /// top, which its highest points give even where what stands on it hides the rest of
+    /// the top; otherwise the 90th percentile of its heights over `other`'s footprint (its
+    /// gravity-aligned box grown by 2 cm), or its top when none is there.
     pub fn top_under(&self, other: &Object) -> f32 {
+        if matches!(self.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder) {
+            return self.top();
+        }
         let (s, c) = other.yaw_deg.to_radians().sin_cos();
         let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
         let oc = Vec2::new(other.centre[0], other.centre[1]);
