@@ -357,10 +357,12 @@ impl Scene {
             // First pass without the support height; resting objects are refitted below.
             let noise = sigma(ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32);
             let Some(mut f) = fit(&points, &normals, None, noise) else { continue };
-            if f.class == ShapeClass::Sphere {
+            // A sphere's outline is a circle: something else that a sphere happens to fit (a
+            // cluttered shelf) is refitted without the sphere. Noisier depth and colour make
+            // outlines ragged; there noisy spheres are sized from their masks' outline below.
+            if f.class == ShapeClass::Sphere && noise < CLEAN_DEPTH {
                 let near = 2.0 * noise;
                 let mut rays = Vec::with_capacity(ids.len());
-                let mut ranges = Vec::with_capacity(ids.len());
                 let mut outline = Vec::with_capacity(ids.len());
                 for &i in ids {
                     let i = i as usize;
@@ -373,14 +375,10 @@ impl Scene {
                             || (y > 0 && beyond(i - w))
                             || (y + 1 < h && beyond(i + w)),
                     );
-                    ranges.push(p.norm());
                     rays.push(p.normalize());
                 }
-                let pixel = 1.0 / frame.intrinsics.fx;
-                let cone = outline_cone(&rays, &outline, pixel);
-                // A sphere's outline is a circle: something else that a sphere happens to
-                // fit (a cluttered shelf) is refitted without the sphere.
-                if noise < CLEAN_DEPTH && cone.is_some_and(|c| c.deviation > ROUND_OUTLINE) {
+                let cone = outline_cone(&rays, &outline, 1.0 / frame.intrinsics.fx);
+                if cone.is_some_and(|c| c.deviation > ROUND_OUTLINE) {
                     let Some(g) = fit_without_sphere(&points, &normals, None, noise) else { continue };
                     f = g;
                 }
@@ -498,7 +496,7 @@ impl Scene {
                 || (y + 1 < h && silhouette(id, near, i, i + w))
         };
         let intr = frame.intrinsics;
-        let ray = |i: usize| Vec3::new((i % w) as f32 - intr.cx, (i / w) as f32 - intr.cy, intr.fx).component_div(&Vec3::new(intr.fx, intr.fy, intr.fx)).normalize();
+        let ray = |i: usize| intr.ray((i % w) as f32, (i / w) as f32);
         // With noisy depth a small sphere and a small box or cylinder fit about equally
         // well; the photo tells them apart where the light does: down the image columns of
         // an upright prism brightness keeps a level per face crossed, on a sphere it drifts
@@ -518,43 +516,38 @@ impl Scene {
             px.sort_unstable_by_key(|&i| (i % w, i / w));
             let columns = shading::runs(&px, &lum, |a, b| b == a + w);
             let Some(down) = shading::step_residual(columns.iter().map(|c| c.as_slice()), 2) else { continue };
-            let across = shading::step_residual(rows.iter().map(|c| c.as_slice()), 1).unwrap_or(0.0);
-            if o.shape == ShapeClass::Sphere {
+            let refit = if o.shape == ShapeClass::Sphere {
                 // Brightness that drifts across the rows but keeps level down the columns:
                 // normals that turn with azimuth alone, an upright prism's.
-                if down < STEADY_COLUMNS * unit && across >= DRIFTING_ROWS * unit {
-                    let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
-                    if let Some(f) = fit_without_sphere(&o.points, &normals, None, o.noise).filter(|f| f.class != ShapeClass::Other) {
-                        o.shape = f.class;
-                        if user_labels.is_empty() {
-                            o.label = o.shape.noun().into();
-                        }
-                        o.centre = [f.centre.x, f.centre.y, f.centre.z];
-                        o.size = [f.size.x, f.size.y, f.size.z];
-                        o.yaw_deg = f.yaw_deg;
-                        o.fit_residual = f.residual;
-                        o.parts = parts::split(o.shape, false, &o.pixel_ids, &seg.points, &is_top, &up, w);
-                    }
+                let across = || shading::step_residual(rows.iter().map(|c| c.as_slice()), 1).unwrap_or(0.0);
+                if down >= STEADY_COLUMNS * unit || across() < DRIFTING_ROWS * unit {
+                    continue;
                 }
-                continue;
-            }
-            if down < DRIFTING_COLUMNS * unit {
-                continue;
-            }
-            let pts: Vec<Vec3> = o.points.iter().map(|p| v3(*p)).collect();
-            let Some((c, r, res)) = shape::fit_sphere(&pts) else { continue };
-            let visible = o.visible_size[0].max(o.visible_size[1]).max(o.visible_size[2]);
-            if !(2.0 * r > 0.5 * visible && 2.0 * r < 1.5 * visible + 0.02) {
-                continue;
-            }
-            o.shape = ShapeClass::Sphere;
+                let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
+                fit_without_sphere(&o.points, &normals, None, o.noise).filter(|f| f.class != ShapeClass::Other)
+            } else {
+                if down < DRIFTING_COLUMNS * unit {
+                    continue;
+                }
+                let pts: Vec<Vec3> = o.points.iter().map(|p| v3(*p)).collect();
+                let visible = o.visible_size[0].max(o.visible_size[1]).max(o.visible_size[2]);
+                shape::fit_sphere(&pts).filter(|(_, r, _)| 2.0 * r > 0.5 * visible && 2.0 * r < 1.5 * visible + 0.02).map(|(c, r, res)| Fit {
+                    class: ShapeClass::Sphere,
+                    centre: c,
+                    size: Vec3::repeat(2.0 * r),
+                    yaw_deg: 0.0,
+                    residual: res,
+                })
+            };
+            let Some(f) = refit else { continue };
+            o.shape = f.class;
             if user_labels.is_empty() {
                 o.label = o.shape.noun().into();
             }
-            o.centre = [c.x, c.y, c.z];
-            o.size = [2.0 * r; 3];
-            o.yaw_deg = 0.0;
-            o.fit_residual = res;
+            o.centre = [f.centre.x, f.centre.y, f.centre.z];
+            o.size = [f.size.x, f.size.y, f.size.z];
+            o.yaw_deg = f.yaw_deg;
+            o.fit_residual = f.residual;
             o.parts = parts::split(o.shape, false, &o.pixel_ids, &seg.points, &is_top, &up, w);
         }
         // Noisy depth shrinks a fitted sphere: take it from its outline instead.

@@ -462,12 +462,19 @@ pub fn segment(
     // distance: at range their normals are noise and some of their pixels are free), where
     // chains of such pixels would join what stands on the floor to the room.
     let bridge = |a: usize, b: usize| {
-        classes[a] == classes[b]
+        touching(a, b)
             && !cfg.mesh.jump.broken(0.0, cam[a][2], cam[b][2], 0.0)
-            && touching(a, b)
             && material(a, b)
             && !near_structure(a)
             && !near_structure(b)
+    };
+    // The first pixel with depth past a hole that starts right after `i`, stepping by
+    // `stride` with `room` steps left before the image's edge.
+    let past_hole = |i: usize, stride: usize, room: usize| {
+        (1..=HOLE_BRIDGE.min(room.saturating_sub(1)))
+            .take_while(|&gap| classes[i + gap * stride] == Class::Unknown)
+            .map(|gap| i + (gap + 1) * stride)
+            .find(|&j| classes[j] != Class::Unknown)
     };
     for y in 0..h {
         for x in 0..w {
@@ -475,30 +482,10 @@ pub fn segment(
             if !growable(classes[i]) {
                 continue;
             }
-            for gap in 1..=HOLE_BRIDGE {
-                let j = x + gap + 1;
-                if j >= w || classes[y * w + x + gap] != Class::Unknown {
-                    break;
-                }
-                if classes[y * w + j] != Class::Unknown {
-                    if bridge(i, y * w + j) {
-                        islands.union(i as u32, (y * w + j) as u32);
-                        dsu.union(i as u32, (y * w + j) as u32);
-                    }
-                    break;
-                }
-            }
-            for gap in 1..=HOLE_BRIDGE {
-                let r = y + gap + 1;
-                if r >= h || classes[(y + gap) * w + x] != Class::Unknown {
-                    break;
-                }
-                if classes[r * w + x] != Class::Unknown {
-                    if bridge(i, r * w + x) {
-                        islands.union(i as u32, (r * w + x) as u32);
-                        dsu.union(i as u32, (r * w + x) as u32);
-                    }
-                    break;
+            for j in [past_hole(i, 1, w - 1 - x), past_hole(i, w, h - 1 - y)].into_iter().flatten() {
+                if bridge(i, j) {
+                    islands.union(i as u32, j as u32);
+                    dsu.union(i as u32, j as u32);
                 }
             }
         }
