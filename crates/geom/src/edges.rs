@@ -90,8 +90,10 @@ pub struct DepthEdges {
     flags: Vec<u8>,
 }
 
-pub(crate) const RIGHT: u8 = 1;
-pub(crate) const DOWN: u8 = 2;
+/// The bit of [`DepthEdges::raw`] set when the edge to the right neighbour is broken.
+pub const RIGHT: u8 = 1;
+/// The bit of [`DepthEdges::raw`] set when the edge to the neighbour below is broken.
+pub const DOWN: u8 = 2;
 
 impl DepthEdges {
     /// Classifies every horizontal and vertical pixel edge of a depth map.
@@ -134,8 +136,9 @@ impl DepthEdges {
         self.height
     }
 
-    /// Per-pixel bits: [`RIGHT`] set when the edge to the right is broken, [`DOWN`] below.
-    pub(crate) fn raw(&self) -> &[u8] {
+    /// Per-pixel bits, row-major: [`RIGHT`] set when the edge to the right is broken,
+    /// [`DOWN`] below. For whole-image sweeps, where a call per pixel costs more than the test.
+    pub fn raw(&self) -> &[u8] {
         &self.flags
     }
 

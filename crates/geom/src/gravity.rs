@@ -11,6 +11,13 @@ pub const BELOW_TOLERANCE: f32 = 0.05;
 /// A floor may have at most this fraction of the points below it.
 pub const MAX_BELOW_FRACTION: f32 = 0.02;
 
+/// The stride of the fixed sample of `n` points that [`SceneFrame::estimate`] counts points
+/// below a candidate floor on (every stride-th point: cheap and deterministic); `None` for
+/// no points.
+pub(crate) fn sample(n: usize) -> Option<usize> {
+    (n > 0).then(|| (n / 20_000).max(1))
+}
+
 /// What the frame's ground plane is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -66,11 +73,14 @@ impl SceneFrame {
     /// camera's up with (almost) nothing below it; failing that the lowest such plane; failing
     /// that a level camera over the lowest point.
     pub fn estimate(points: &[[f32; 3]], planes: &[DetectedPlane]) -> Self {
+        let sample: Vec<Vec3> = sample(points.len()).map_or_else(Vec::new, |stride| points.iter().step_by(stride).map(|p| v3(*p)).collect());
+        Self::from_sample(&sample, planes)
+    }
+
+    /// [`SceneFrame::estimate`] from the points that [`sample`] picks.
+    pub(crate) fn from_sample(sample: &[Vec3], planes: &[DetectedPlane]) -> Self {
         let cam_up = -Vec3::y();
         let cos_tilt = MAX_TILT_DEG.to_radians().cos();
-        // A fixed stride sample keeps the below-count cheap and deterministic.
-        let stride = (points.len() / 20_000).max(1);
-        let sample: Vec<Vec3> = points.iter().step_by(stride).map(|p| v3(*p)).collect();
         let mut best: Option<(f32, usize, Plane)> = None;
         for dp in planes {
             let mut pl = dp.plane;

@@ -54,7 +54,7 @@ mod testutil;
 pub use adaptive::{DepthError, HOLE_ERROR, LENGTH_ERROR, depth_error};
 pub use camera::{CameraFile, DEFAULT_DEPTH_SCALE, DEFAULT_HFOV_DEG, Intrinsics};
 pub use depth::DepthMap;
-pub use edges::{DEFAULT_JUMP_ABS, DEFAULT_JUMP_PER_M2, DEFAULT_RAMP_REL, DepthEdges, JumpRule};
+pub use edges::{DEFAULT_JUMP_ABS, DEFAULT_JUMP_PER_M2, DEFAULT_RAMP_REL, DOWN as EDGE_DOWN, DepthEdges, JumpRule, RIGHT as EDGE_RIGHT};
 pub use error::{Error, Result};
 pub use export::{Axes, MeshFormat};
 pub use frame::{IntrinsicsSource, LoadOptions, RgbdFrame, SceneFiles};

@@ -139,17 +139,19 @@ pub fn convex_hull(mut pts: Vec<Vec2>) -> Vec<Vec2> {
     // cannot be on the hull (Akl and Toussaint): on a dense cloud that leaves a few
     // percent of them to sort.
     if pts.len() > 64 {
-        let dirs = [(1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (-1.0, 1.0), (-1.0, 0.0), (-1.0, -1.0), (0.0, -1.0), (1.0, -1.0)];
+        // Extreme along x, x + y, y, y - x, -x, -x - y, -y and x - y (counter-clockwise).
+        let along = |p: &Vec2| [p.x, p.x + p.y, p.y, p.y - p.x, -p.x, -p.x - p.y, -p.y, p.x - p.y];
         let mut ext = [pts[0]; 8];
-        for &p in &pts {
-            for (k, (dx, dy)) in dirs.iter().enumerate() {
-                if p.x * dx + p.y * dy > ext[k].x * dx + ext[k].y * dy {
-                    ext[k] = p;
+        let mut best = along(&pts[0]);
+        for p in &pts {
+            let v = along(p);
+            for k in 0..8 {
+                if v[k] > best[k] {
+                    (best[k], ext[k]) = (v[k], *p);
                 }
             }
         }
-        // The extreme points come counter-clockwise; a point is kept unless it lies
-        // strictly left of every edge between distinct ones.
+        // A point is kept unless it lies strictly left of every edge between distinct ones.
         let mut poly: Vec<Vec2> = Vec::with_capacity(8);
         for &e in &ext {
             if poly.last() != Some(&e) && poly.first() != Some(&e) {
@@ -158,12 +160,15 @@ pub fn convex_hull(mut pts: Vec<Vec2>) -> Vec<Vec2> {
         }
         if poly.len() >= 3 {
             let n = poly.len();
-            pts.retain(|p| {
-                (0..n).any(|i| {
-                    let (a, b) = (poly[i], poly[(i + 1) % n]);
-                    (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x) <= 0.0
-                })
-            });
+            let edges: Vec<(Vec2, Vec2)> = (0..n).map(|i| (poly[i], poly[(i + 1) % n] - poly[i])).collect();
+            let outside = |p: &Vec2| edges.iter().any(|(a, e)| e.x * (p.y - a.y) - e.y * (p.x - a.x) <= 0.0);
+            // Most points fall in the rectangle between the diagonal extremes, which lies
+            // inside the polygon when its corners do: those are dropped at once.
+            let (x0, x1) = (ext[3].x.max(ext[5].x), ext[1].x.min(ext[7].x));
+            let (y0, y1) = (ext[5].y.max(ext[7].y), ext[1].y.min(ext[3].y));
+            let corners = [Vec2::new(x0, y0), Vec2::new(x1, y0), Vec2::new(x1, y1), Vec2::new(x0, y1)];
+            let quick = x0 < x1 && y0 < y1 && !corners.iter().any(outside);
+            pts.retain(|p| !(quick && p.x > x0 && p.x < x1 && p.y > y0 && p.y < y1) && outside(p));
         }
     }
     pts.sort_unstable_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));

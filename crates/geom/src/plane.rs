@@ -142,8 +142,16 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
             let pick = |rng: &mut ChaCha8Rng| v3(points[sample[rng.random_range(0..sample.len())] as usize]);
             let Some(plane) = Plane::from_points(pick(&mut rng), pick(&mut rng), pick(&mut rng)) else { continue };
 
-            let score = sample.iter().filter(|&&i| is_inlier(&plane, i)).count();
-            if best.is_none_or(|(s, _)| score > s) {
+            // Scoring stops once the hypothesis cannot beat the best: the same choice, sooner.
+            let to_beat = best.map_or(0, |(s, _)| s + 1);
+            let mut score = 0;
+            for (k, &i) in sample.iter().enumerate() {
+                if score + (sample.len() - k) < to_beat {
+                    break;
+                }
+                score += usize::from(is_inlier(&plane, i));
+            }
+            if score >= to_beat && best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, plane));
                 // Enough hypotheses to draw an all-inlier triple with 99 % probability.
                 let ratio = score as f64 / sample.len() as f64;
@@ -195,14 +203,17 @@ impl crate::mesh::GridSurface {
     pub fn planes(&self, cfg: &RansacConfig) -> Vec<DetectedPlane> {
         let stride = cfg.pixel_stride.max(1);
         let w = self.points.width();
-        let (pts, pix): (Vec<[f32; 3]>, Vec<u32>) = self
-            .points
-            .as_slice()
-            .iter()
-            .enumerate()
-            .filter(|(i, p)| p[2] > 0.0 && (i % w).is_multiple_of(stride) && (i / w).is_multiple_of(stride))
-            .map(|(i, p)| (*p, i as u32))
-            .unzip();
+        let all = self.points.as_slice();
+        let (mut pts, mut pix) = (Vec::new(), Vec::new());
+        for y in (0..self.points.height()).step_by(stride) {
+            for x in (0..w).step_by(stride) {
+                let i = y * w + x;
+                if all[i][2] > 0.0 {
+                    pts.push(all[i]);
+                    pix.push(i as u32);
+                }
+            }
+        }
         let normals: Vec<[f32; 3]> = pix.iter().map(|&i| self.normals[i as usize]).collect();
         let mut planes = detect_planes(&pts, Some(&normals), cfg);
         for p in &mut planes {
@@ -217,8 +228,9 @@ impl crate::mesh::GridSurface {
     /// [`crate::SceneFrame::estimate`]).
     pub fn scene_frame(&self, cfg: &RansacConfig) -> (crate::SceneFrame, Vec<DetectedPlane>) {
         let planes = self.planes(cfg);
-        let pts: Vec<[f32; 3]> = self.points.as_slice().iter().filter(|p| p[2] > 0.0).copied().collect();
-        (crate::SceneFrame::estimate(&pts, &planes), planes)
+        let valid = || self.points.as_slice().iter().filter(|p| p[2] > 0.0);
+        let sample = crate::gravity::sample(valid().count()).map_or_else(Vec::new, |stride| valid().step_by(stride).map(|p| v3(*p)).collect());
+        (crate::SceneFrame::from_sample(&sample, &planes), planes)
     }
 }
 

@@ -18,6 +18,7 @@
 //! taken from running sums, so a wide window costs no more than a narrow one.
 
 use spatia_geom::GridSurface;
+use spatia_geom::{EDGE_DOWN as DOWN, EDGE_RIGHT as RIGHT};
 
 use crate::config::SceneConfig;
 
@@ -90,37 +91,40 @@ pub fn smooth_normals(surface: &GridSurface, sigma: &dyn Fn(f32) -> f32, fx: f32
             radius(z, sigma(z), fx) as u8
         })
         .collect();
+    // The window's half-width, 0 where there is no depth (every pixel with depth has one of
+    // at least MIN_RADIUS).
     let r: Vec<u8> = pts.iter().map(|p| if p[2] > 0.0 { table[((p[2] * 100.0) as usize).min(table.len() - 1)] } else { 0 }).collect();
-    let valid = |i: usize| pts[i][2] > 0.0;
+    let flags = surface.edges.raw();
 
     // Along each row: running sums over runs of pixels on one surface.
     let mut rows = vec![[0.0f32; 3]; w * h];
     let mut run: Vec<[f32; 3]> = Vec::with_capacity(w + 1);
     for y in 0..h {
+        let (rr_row, raw_row, flag_row) = (&r[y * w..(y + 1) * w], &raw[y * w..(y + 1) * w], &flags[y * w..(y + 1) * w]);
+        let out_row = &mut rows[y * w..(y + 1) * w];
         let mut x = 0;
         while x < w {
-            let i0 = y * w + x;
-            if !valid(i0) {
+            if rr_row[x] == 0 {
                 x += 1;
                 continue;
             }
             let start = x;
-            while x + 1 < w && valid(i0 + (x + 1 - start)) && surface.edges.right_ok(x, y) {
+            while x + 1 < w && rr_row[x + 1] > 0 && flag_row[x] & RIGHT == 0 {
                 x += 1;
             }
             let end = x; // inclusive
             run.clear();
-            run.push([0.0; 3]);
-            for xx in start..=end {
-                let n = raw[y * w + xx];
-                let p = run[run.len() - 1];
-                run.push([p[0] + n[0], p[1] + n[1], p[2] + n[2]]);
+            let mut acc = [0.0f32; 3];
+            run.push(acc);
+            for n in &raw_row[start..=end] {
+                acc = [acc[0] + n[0], acc[1] + n[1], acc[2] + n[2]];
+                run.push(acc);
             }
             for xx in start..=end {
-                let i = y * w + xx;
-                let rr = r[i] as usize;
+                let rr = rr_row[xx] as usize;
                 let (a, b) = (xx.saturating_sub(rr).max(start) - start, (xx + rr).min(end) - start + 1);
-                rows[i] = [run[b][0] - run[a][0], run[b][1] - run[a][1], run[b][2] - run[a][2]];
+                let (hi, lo) = (run[b], run[a]);
+                out_row[xx] = [hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]];
             }
             x += 1;
         }
@@ -128,44 +132,47 @@ pub fn smooth_normals(surface: &GridSurface, sigma: &dyn Fn(f32) -> f32, fx: f32
 
     // Down each column, the same over the row sums, sweeping whole rows at a time (a
     // column walk strides the image and misses the cache on every pixel): running sums from
-    // the start of each vertical run, and where each run starts and ends.
-    let linked = |i: usize| i >= w && valid(i) && valid(i - w) && surface.edges.down_ok(i % w, i / w - 1);
-    let mut sums = vec![[0.0f32; 3]; w * h];
+    // the start of each vertical run and the row each run starts at, going down; then, going
+    // up, the row each run ends at and the window's sum.
+    let mut linked = vec![false; w * h];
+    for i in w..w * h {
+        linked[i] = r[i] > 0 && r[i - w] > 0 && flags[i - w] & DOWN == 0;
+    }
+    let mut sums = rows;
     let mut start = vec![0u32; w * h];
-    for i in 0..w * h {
-        let y = (i / w) as u32;
-        let v = rows[i];
-        if linked(i) {
-            let p = sums[i - w];
+    for i in w..w * h {
+        if linked[i] {
+            let (p, v) = (sums[i - w], sums[i]);
             sums[i] = [p[0] + v[0], p[1] + v[1], p[2] + v[2]];
             start[i] = start[i - w];
         } else {
-            sums[i] = v;
-            start[i] = y;
+            start[i] = (i / w) as u32;
         }
-    }
-    let mut end = vec![0u32; w * h];
-    for i in (0..w * h).rev() {
-        end[i] = if i + w < w * h && linked(i + w) { end[i + w] } else { (i / w) as u32 };
     }
     let mut out = vec![[0.0f32; 3]; w * h];
-    for i in 0..w * h {
-        if !valid(i) {
-            continue;
+    // The row each pixel's vertical run ends at, for the row below the one being swept.
+    let mut end_below = vec![0u32; w];
+    for y in (0..h).rev() {
+        for x in 0..w {
+            let i = y * w + x;
+            let e0 = if i + w < w * h && linked[i + w] { end_below[x] as usize } else { y };
+            end_below[x] = e0 as u32;
+            let rr = r[i] as usize;
+            if rr == 0 {
+                continue;
+            }
+            let s0 = start[i] as usize;
+            let (lo, hi) = (y.saturating_sub(rr).max(s0), (y + rr).min(e0));
+            let top = sums[hi * w + x];
+            let s = if lo > s0 {
+                let b = sums[(lo - 1) * w + x];
+                [top[0] - b[0], top[1] - b[1], top[2] - b[2]]
+            } else {
+                top
+            };
+            let len = (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]).sqrt();
+            out[i] = if len > 1e-12 { [s[0] / len, s[1] / len, s[2] / len] } else { raw[i] };
         }
-        let (x, y) = (i % w, i / w);
-        let rr = r[i] as usize;
-        let (s0, e0) = (start[i] as usize, end[i] as usize);
-        let (lo, hi) = (y.saturating_sub(rr).max(s0), (y + rr).min(e0));
-        let top = sums[hi * w + x];
-        let s = if lo > s0 {
-            let b = sums[(lo - 1) * w + x];
-            [top[0] - b[0], top[1] - b[1], top[2] - b[2]]
-        } else {
-            top
-        };
-        let len = (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]).sqrt();
-        out[i] = if len > 1e-12 { [s[0] / len, s[1] / len, s[2] / len] } else { raw[i] };
     }
     out
 }

@@ -173,7 +173,9 @@ fn circle_through(pts: &[Vec2]) -> Option<(Vec2, f32, f32)> {
 /// do), the top at the up-facing points, the bottom at `zmin`. Faces not seen fall back to
 /// the far edge of the top face when it is seen, else the points' 1st / 99th percentile.
 pub fn fit_box(points: &[[f32; 3]], normals: &[[f32; 3]], zmin: f32) -> Option<Obb> {
-    let obb = Obb::gravity_aligned(points)?;
+    if points.iter().all(|p| !p[2].is_finite()) {
+        return None;
+    }
     let (mut sx, mut sy, mut n) = (0.0f32, 0.0f32, 0usize);
     for nm in normals {
         let h = (nm[0] * nm[0] + nm[1] * nm[1]).sqrt();
@@ -184,15 +186,19 @@ pub fn fit_box(points: &[[f32; 3]], normals: &[[f32; 3]], zmin: f32) -> Option<O
             n += 1;
         }
     }
-    let yaw = if n >= 10 && (sx * sx + sy * sy).sqrt() > 0.3 * n as f32 { sy.atan2(sx) / 4.0 } else { obb.yaw_deg().to_radians() };
+    // The footprint's smallest rectangle only where the sides' normals leave the yaw open.
+    let yaw = if n >= 10 && (sx * sx + sy * sy).sqrt() > 0.3 * n as f32 {
+        sy.atan2(sx) / 4.0
+    } else {
+        Obb::gravity_aligned(points)?.yaw_deg().to_radians()
+    };
     let (s, c) = yaw.sin_cos();
     let axes = [Vec3::new(c, s, 0.0), Vec3::new(-s, c, 0.0)];
     let mut lo = [0.0f32; 2];
     let mut hi = [0.0f32; 2];
     for k in 0..2 {
         let mut all: Vec<f32> = points.iter().map(|p| v3(*p).dot(&axes[k])).collect();
-        all.sort_by(f32::total_cmp);
-        let pct = |q: f32| all[((all.len() - 1) as f32 * q) as usize];
+        let mut pct = |q: f32| quantile(&mut all, q);
         let face = |sign: f32| {
             let v: Vec<f32> = points
                 .iter()
@@ -204,8 +210,7 @@ pub fn fit_box(points: &[[f32; 3]], normals: &[[f32; 3]], zmin: f32) -> Option<O
         };
         // A hidden face: the far edge of the top face if it is seen, else the points' extent.
         let mut top: Vec<f32> = points.iter().zip(normals).filter(|(_, nm)| nm[2] > 0.9).map(|(p, _)| v3(*p).dot(&axes[k])).collect();
-        top.sort_by(f32::total_cmp);
-        let top_pct = |q: f32| (top.len() >= 10).then(|| top[((top.len() - 1) as f32 * q) as usize]);
+        let mut top_pct = |q: f32| (top.len() >= 10).then(|| quantile(&mut top, q));
         lo[k] = face(-1.0).or_else(|| top_pct(0.01)).unwrap_or_else(|| pct(0.01));
         hi[k] = face(1.0).or_else(|| top_pct(0.99)).unwrap_or_else(|| pct(0.99));
         if hi[k] - lo[k] < 0.005 {
@@ -217,11 +222,17 @@ pub fn fit_box(points: &[[f32; 3]], normals: &[[f32; 3]], zmin: f32) -> Option<O
         median(ups)
     } else {
         let mut z: Vec<f32> = points.iter().map(|p| p[2]).collect();
-        z.sort_by(f32::total_cmp);
-        z[((z.len() - 1) as f32 * 0.98) as usize]
+        quantile(&mut z, 0.98)
     };
     let centre_xy = Vec2::new(c, s) * (hi[0] + lo[0]) / 2.0 + Vec2::new(-s, c) * (hi[1] + lo[1]) / 2.0;
     Some(Obb::upright(Vec2::new(c, s), centre_xy, Vec2::new(hi[0] - lo[0], hi[1] - lo[1]) / 2.0, zmin, top))
+}
+
+/// The value at quantile `q` of `v` (the element at index `(len - 1) q` of its sorted
+/// order), found by selection: `v` is reordered, not sorted. `v` must not be empty.
+fn quantile(v: &mut [f32], q: f32) -> f32 {
+    let k = ((v.len() - 1) as f32 * q) as usize;
+    *v.select_nth_unstable_by(k, f32::total_cmp).1
 }
 
 /// Distance from a point to the surface of a box.
