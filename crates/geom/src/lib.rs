@@ -66,5 +66,5 @@ pub use mesh::{GridSurface, Mesh, MeshConfig};
 pub use naming::{disambiguate, ordinal};
 pub use normals::{angle_deg, grid_normals};
 pub use obb::{Obb, convex_hull, min_area_rect};
-pub use plane::{DetectedPlane, Plane, RansacConfig, detect_planes};
+pub use plane::{DetectedPlane, PLANE_PIXELS, Plane, RansacConfig, detect_planes};
 pub use points::PointGrid;

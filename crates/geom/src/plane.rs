@@ -75,8 +75,25 @@ pub struct RansacConfig {
     pub seed: u64,
     /// [`GridSurface::planes`](crate::GridSurface::planes) uses every `pixel_stride`-th
     /// pixel of every `pixel_stride`-th row (1 = all); planes of a room need far fewer
-    /// points than a camera has pixels.
+    /// points than a camera has pixels. 0 picks the stride that leaves about
+    /// [`PLANE_PIXELS`] pixels of any image (see [`RansacConfig::stride`]).
     pub pixel_stride: usize,
+}
+
+/// The pixels [`RansacConfig::pixel_stride`] 0 samples: a room's planes are found as well
+/// from 20 000 as from 300 000 (tested on generated rooms with and without sensor noise), and
+/// the search then costs the same at any resolution.
+pub const PLANE_PIXELS: usize = 20_000;
+
+impl RansacConfig {
+    /// The pixel stride used on a `width` x `height` grid: [`RansacConfig::pixel_stride`],
+    /// or where that is 0 the nearest stride that samples about [`PLANE_PIXELS`] pixels.
+    pub fn stride(&self, width: usize, height: usize) -> usize {
+        match self.pixel_stride {
+            0 => ((width * height) as f64 / PLANE_PIXELS as f64).sqrt().round().max(1.0) as usize,
+            s => s,
+        }
+    }
 }
 
 impl Default for RansacConfig {
@@ -201,8 +218,8 @@ impl crate::mesh::GridSurface {
     /// Planes of the frame (see [`detect_planes`]), using the grid normals; inlier indices
     /// are row-major pixel indices (of the pixels sampled, see [`RansacConfig::pixel_stride`]).
     pub fn planes(&self, cfg: &RansacConfig) -> Vec<DetectedPlane> {
-        let stride = cfg.pixel_stride.max(1);
         let w = self.points.width();
+        let stride = cfg.stride(w, self.points.height());
         let all = self.points.as_slice();
         let (mut pts, mut pix) = (Vec::new(), Vec::new());
         for y in (0..self.points.height()).step_by(stride) {
@@ -238,6 +255,19 @@ impl crate::mesh::GridSurface {
 mod tests {
     use super::*;
     use rand_distr::{Distribution, Normal};
+
+    #[test]
+    fn the_automatic_stride_samples_about_the_same_pixels_at_any_resolution() {
+        let auto = RansacConfig { pixel_stride: 0, ..RansacConfig::default() };
+        for ((w, h), want) in [((640, 480), 4), ((1280, 960), 8), ((320, 240), 2), ((100, 100), 1), ((1, 1), 1)] {
+            let s = auto.stride(w, h);
+            assert_eq!(s, want, "{w}x{h}");
+            let sampled = w.div_ceil(s) * h.div_ceil(s);
+            assert!(w * h < PLANE_PIXELS || (sampled as f64 / PLANE_PIXELS as f64 - 1.0).abs() < 0.3, "{w}x{h}: {sampled}");
+        }
+        // A stride that is set is kept.
+        assert_eq!(RansacConfig { pixel_stride: 3, ..RansacConfig::default() }.stride(1280, 960), 3);
+    }
 
     #[test]
     fn finds_two_noisy_planes_in_clutter() {

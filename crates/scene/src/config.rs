@@ -73,7 +73,7 @@ impl Default for SceneConfig {
     fn default() -> Self {
         SceneConfig {
             mesh: MeshConfig::default(),
-            ransac: RansacConfig { min_fraction: 0.01, pixel_stride: 2, sample: 1500, iterations: 200, ..RansacConfig::default() },
+            ransac: RansacConfig { min_fraction: 0.01, pixel_stride: 0, sample: 1500, iterations: 200, ..RansacConfig::default() },
             plane_tol: 0.015,
             plane_tol_per_m2: 0.002,
             plane_normal_deg: 35.0,

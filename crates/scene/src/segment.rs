@@ -288,8 +288,8 @@ pub fn segment(
     let floor_tol = |i: usize| cfg.plane_tol.max(2.5 * sigma(cam[i][2]));
 
     // Walls and ceiling: large vertical planes, and horizontal ones facing down above the camera.
-    // Plane inliers come from a sample of every `pixel_stride`-th pixel and row.
-    let stride = cfg.ransac.pixel_stride.max(1);
+    // Plane inliers come from a sample of every `stride`-th pixel and row.
+    let stride = cfg.ransac.stride(w, surface.points.height());
     let valid_count = ((0..n_px).filter(|&i| surface.points.valid(i)).count() / (stride * stride)).max(1);
     let rot = frame.cam_to_scene.rotation;
     let mut walls: Vec<(u16, Vec3, f32)> = Vec::new();
