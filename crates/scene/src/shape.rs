@@ -64,6 +64,9 @@ pub(crate) fn median(mut v: Vec<f32>) -> f32 {
     *v.select_nth_unstable_by(k, f32::total_cmp).1
 }
 
+/// Most points a Gauss-Newton round of [`fit_sphere`] or [`fit_circle`] uses.
+const REFINE_POINTS: usize = 4000;
+
 /// Least-squares sphere (algebraic fit, then the median radial residual).
 pub fn fit_sphere(pts: &[Vec3]) -> Option<(Vec3, f32, f32)> {
     if pts.len() < 10 {
@@ -86,11 +89,14 @@ pub fn fit_sphere(pts: &[Vec3]) -> Option<(Vec3, f32, f32)> {
     }
     let (mut c, mut r) = (c + c0, r2.sqrt() as f32);
     // Gauss-Newton on the geometric distance: the algebraic fit is biased by noise on a
-    // partial sphere, the geometric one is not.
+    // partial sphere, the geometric one is not. Its rounds use at most about
+    // `REFINE_POINTS` evenly strided points (four centre and radius unknowns are fixed as
+    // well by them as by a table's ten thousand).
+    let stride = pts.len().div_ceil(REFINE_POINTS);
     for _ in 0..8 {
         let mut jtj = na::Matrix4::<f64>::zeros();
         let mut jtr = na::Vector4::<f64>::zeros();
-        for p in pts {
+        for p in pts.iter().step_by(stride) {
             let d = p - c;
             let n = d.norm().max(1e-9);
             let u = d / n;
@@ -142,10 +148,11 @@ fn circle_through(pts: &[Vec2]) -> Option<(Vec2, f32, f32)> {
         return None;
     }
     let (mut c, mut r) = (c + c0, r2.sqrt() as f32);
+    let stride = pts.len().div_ceil(REFINE_POINTS);
     for _ in 0..8 {
         let mut jtj = na::Matrix3::<f64>::zeros();
         let mut jtr = na::Vector3::<f64>::zeros();
-        for p in pts {
+        for p in pts.iter().step_by(stride) {
             let d = p - c;
             let n = d.norm().max(1e-9);
             let u = d / n;
