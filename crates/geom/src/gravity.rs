@@ -73,7 +73,8 @@ impl SceneFrame {
     /// camera's up with (almost) nothing below it; failing that the lowest such plane; failing
     /// that a level camera over the lowest point.
     pub fn estimate(points: &[[f32; 3]], planes: &[DetectedPlane]) -> Self {
-        let sample: Vec<Vec3> = sample(points.len()).map_or_else(Vec::new, |stride| points.iter().step_by(stride).map(|p| v3(*p)).collect());
+        let sample: Vec<Vec3> =
+            sample(points.len()).map_or_else(Vec::new, |stride| points.iter().step_by(stride).map(|p| v3(*p)).collect());
         Self::from_sample(&sample, planes)
     }
 

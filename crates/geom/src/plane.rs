@@ -246,7 +246,8 @@ impl crate::mesh::GridSurface {
     pub fn scene_frame(&self, cfg: &RansacConfig) -> (crate::SceneFrame, Vec<DetectedPlane>) {
         let planes = self.planes(cfg);
         let valid = || self.points.as_slice().iter().filter(|p| p[2] > 0.0);
-        let sample = crate::gravity::sample(valid().count()).map_or_else(Vec::new, |stride| valid().step_by(stride).map(|p| v3(*p)).collect());
+        let sample =
+            crate::gravity::sample(valid().count()).map_or_else(Vec::new, |stride| valid().step_by(stride).map(|p| v3(*p)).collect());
         (crate::SceneFrame::from_sample(&sample, &planes), planes)
     }
 }

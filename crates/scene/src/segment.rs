@@ -883,12 +883,8 @@ pub fn claim_depthless(map: &mut [u16], known: &[bool], rgb: &[u8], width: usize
         open.retain(|&i| {
             let c = colour(i);
             let (x, y) = (i % width, i / width);
-            let neighbours = [
-                (x > 0).then(|| i - 1),
-                (x + 1 < width).then(|| i + 1),
-                (y > 0).then(|| i - width),
-                (i + width < n).then(|| i + width),
-            ];
+            let neighbours =
+                [(x > 0).then(|| i - 1), (x + 1 < width).then(|| i + 1), (y > 0).then(|| i - width), (i + width < n).then(|| i + width)];
             let mut best = (CLAIM_COLOUR * CLAIM_COLOUR, None);
             for j in neighbours.into_iter().flatten().filter(|&j| known[j]) {
                 let d = colour(j);

@@ -41,11 +41,8 @@ pub fn step_residual<'a>(runs: impl Iterator<Item = &'a [f32]>, steps: usize) ->
 /// The photo's luminance noise, from the median of the second differences along every
 /// other row (each `sqrt(1.5) sigma` for noise alone; edges and texture are too rare to move it).
 pub fn noise(lum: &[f32], width: usize) -> f32 {
-    let mut d: Vec<f32> = lum
-        .chunks_exact(width)
-        .step_by(2)
-        .flat_map(|row| row.windows(3).step_by(3).map(|t| (t[1] - (t[0] + t[2]) / 2.0).abs()))
-        .collect();
+    let mut d: Vec<f32> =
+        lum.chunks_exact(width).step_by(2).flat_map(|row| row.windows(3).step_by(3).map(|t| (t[1] - (t[0] + t[2]) / 2.0).abs())).collect();
     if d.is_empty() {
         return 0.0;
     }
@@ -94,7 +91,15 @@ mod tests {
         let runs = |f: &dyn Fn(usize) -> f32| -> Vec<Vec<f32>> {
             (0..40).map(|r| noise_of(sigma, 30, r).iter().enumerate().map(|(k, e)| f(k) + e).collect()).collect()
         };
-        let faces = runs(&|k| if k < 12 { 120.0 } else if k < 21 { 80.0 } else { 150.0 });
+        let faces = runs(&|k| {
+            if k < 12 {
+                120.0
+            } else if k < 21 {
+                80.0
+            } else {
+                150.0
+            }
+        });
         let drift = runs(&|k| 60.0 + 4.0 * k as f32);
         let flat = step_residual(faces.iter().map(|r| r.as_slice()), 2).unwrap();
         let curved = step_residual(drift.iter().map(|r| r.as_slice()), 2).unwrap();
@@ -108,7 +113,8 @@ mod tests {
     #[test]
     fn the_photo_noise_is_measured_from_second_differences() {
         let w = 200;
-        let lum: Vec<f32> = noise_of(3.0, w * 100, 7).iter().enumerate().map(|(i, e)| if i % w < 100 { 50.0 + e } else { 200.0 + e }).collect();
+        let lum: Vec<f32> =
+            noise_of(3.0, w * 100, 7).iter().enumerate().map(|(i, e)| if i % w < 100 { 50.0 + e } else { 200.0 + e }).collect();
         let n = noise(&lum, w);
         assert!((n - 3.0).abs() < 0.2, "{n}");
     }

@@ -155,7 +155,7 @@ fn noisy_scenes_match_the_truth() {
     assert!(st.count_exact >= 18, "object count exact in {} of 20 scenes", st.count_exact);
     assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
-    assert!(st.rate(st.shape_ok) >= 0.87, "shape {}", st.rate(st.shape_ok));
+    assert!(st.rate(st.shape_ok) >= 0.91, "shape {}", st.rate(st.shape_ok));
     assert!(st.rate(st.size_ok) >= 0.66, "size and centre {}", st.rate(st.size_ok));
 }
 
@@ -253,6 +253,14 @@ fn noisy_shape(seed: u64, truth: &str) -> (ShapeClass, Vec<String>) {
     let (_, pi, _) = matches(&c, 0).into_iter().find(|m| m.0 == ti).unwrap_or_else(|| panic!("{truth} not matched"));
     let pi = pi.unwrap_or_else(|| panic!("{truth} not found: {names:?}"));
     (c.scene.objects[pi].shape, names)
+}
+
+// Regression (issue 3): a cyan box under Kinect-like noise fitted a sphere best, and its
+// shading did not tell; the outline of its mask, with corners and straight sides, does.
+#[test]
+fn a_noisy_box_whose_outline_is_no_circle_is_not_a_sphere() {
+    let (shape, names) = noisy_shape(16, "cyan box");
+    assert!(matches!(shape, ShapeClass::Box | ShapeClass::Cube), "{shape:?} {names:?}");
 }
 
 // Regression (issue 3): a green sphere 4 m away under Kinect-like noise fitted a box as well
