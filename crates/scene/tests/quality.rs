@@ -263,6 +263,14 @@ fn a_noisy_box_whose_outline_is_no_circle_is_not_a_sphere() {
     assert!(matches!(shape, ShapeClass::Box | ShapeClass::Cube), "{shape:?} {names:?}");
 }
 
+// Regression (issue 3): a small white sphere lit from above, whose noisy mask's outline is
+// ragged, stays a sphere: its brightness drifts down its columns, as no prism's does.
+#[test]
+fn a_noisy_sphere_lit_from_above_with_a_ragged_outline_stays_a_sphere() {
+    let (shape, names) = noisy_shape(88, "small white sphere");
+    assert_eq!(shape, ShapeClass::Sphere, "{names:?}");
+}
+
 // Regression (issue 3): a green sphere 4 m away under Kinect-like noise fitted a box as well
 // as a sphere; its brightness drifts down the image columns, which no upright prism's does.
 #[test]
