@@ -288,7 +288,7 @@ impl Scene {
         let sigma = |z: f32| noise::sigma(noise_scale, cfg, z);
         surface.normals = noise::smooth_normals(&surface, &sigma, frame.intrinsics.fx);
         let (sframe, planes) = surface.scene_frame(&cfg.ransac);
-        let seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg, &sigma, frame.intrinsics.fx);
+        let mut seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg, &sigma, frame.intrinsics.fx);
 
         // Object pixel lists, from the segmentation or the user's masks.
         let mut groups: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
@@ -310,6 +310,17 @@ impl Scene {
                         groups.entry(o).or_default().push(i as u32);
                     }
                 }
+            }
+        }
+
+        // Which groups are tables, found once (merged groups are looked at again below).
+        let mut table_groups: std::collections::HashMap<u32, bool> = Default::default();
+        if masks.is_none() {
+            for (from, to) in merge_table_halves(&mut groups, &mut table_groups, &seg, surface.points.as_slice(), &frame.rgb, cfg, &sigma) {
+                for o in seg.objects.iter_mut().filter(|o| **o == from) {
+                    *o = to;
+                }
+                table_groups.remove(&to);
             }
         }
 
@@ -338,7 +349,8 @@ impl Scene {
             let visible = b.extents();
             let top_px = ids.iter().filter(|&&i| is_top(i)).count();
             let zc = ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32;
-            let is_table = (top_px * 5 >= ids.len() && top_px > 0) || (masks.is_none() && stands_on_legs(&points, cfg, sigma(zc)));
+            let is_table = (top_px * 5 >= ids.len() && top_px > 0)
+                || (masks.is_none() && table_groups.get(key).copied().unwrap_or_else(|| stands_on_legs(&points, cfg, sigma(zc))));
             if masks.is_none() && !is_table {
                 if is_structure(&points, sframe.camera_height, 0.01 + 2.0 * sigma(zc)) {
                     continue;
@@ -803,19 +815,173 @@ fn is_structure(points: &[[f32; 3]], camera_height: f32, flat_tol: f32) -> bool 
     (flat && (span > 1.0 || width > 0.5 || zmin > camera_height)) || zmin > STRUCTURE_HEIGHT || span > STRUCTURE_SPAN
 }
 
+/// Whether the pixels `ids` are a table: a fifth or more of them on a support surface, or
+/// a top on legs (see [`stands_on_legs`]); `cam` the camera-frame points, for the noise.
+fn table_like(ids: &[u32], seg: &segment::Segmentation, cam: &[[f32; 3]], cfg: &SceneConfig, sigma: &dyn Fn(f32) -> f32) -> bool {
+    let top_px = ids.iter().filter(|&&i| matches!(seg.classes[i as usize], segment::Class::Top(_))).count();
+    if top_px > 0 && top_px * 5 >= ids.len() {
+        return true;
+    }
+    let points: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).collect();
+    let zc = ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32;
+    stands_on_legs(&points, cfg, sigma(zc))
+}
+
+/// Pixel pairs along the seam of two pieces of one table (see [`merge_table_halves`]).
+const TABLE_SEAM_PIXELS: usize = 5;
+
+/// A table whose top was not found as a support surface (far, seen at a grazing angle
+/// through noise) can come apart into two pieces, each a top on legs. Pieces that are both
+/// tables, with four legs or fewer between them, of one paint, whose tops stand at one height (within 3 cm and the noise), whose
+/// tops' outlines meet (within 5 cm and the noise) and whose tops meet in the photo along a
+/// seam (at least [`TABLE_SEAM_PIXELS`] neighbouring pixel pairs, across at most two pixels
+/// without depth, at one depth within the noise) are one table: merged into the group of
+/// the lower key. Returns the keys merged, each with the key it went into; `tables` is
+/// filled with whether each group was a table.
+fn merge_table_halves(
+    groups: &mut std::collections::BTreeMap<u32, Vec<u32>>,
+    tables: &mut std::collections::HashMap<u32, bool>,
+    seg: &segment::Segmentation,
+    cam: &[[f32; 3]],
+    rgb: &spatia_geom::RgbImage,
+    cfg: &SceneConfig,
+    sigma: &dyn Fn(f32) -> f32,
+) -> Vec<(u32, u32)> {
+    for (key, ids) in groups.iter() {
+        tables.insert(*key, table_like(ids, seg, cam, cfg, sigma));
+    }
+    // Each table's top height (the 95th percentile of its points' heights) by key: a dense
+    // table, as the seams are looked for over every pixel; NaN for what is not a table.
+    let mut heights = vec![f32::NAN; groups.keys().max().map_or(0, |&k| k as usize + 1)];
+    let mut count = 0;
+    for (key, ids) in groups.iter().filter(|(key, ids)| ids.len() >= 50 && tables[key]) {
+        let mut z: Vec<f32> = ids.iter().map(|&i| seg.points[i as usize][2]).collect();
+        let k = (z.len() - 1) * 95 / 100;
+        heights[*key as usize] = *z.select_nth_unstable_by(k, f32::total_cmp).1;
+        count += 1;
+    }
+    if count < 2 {
+        return Vec::new();
+    }
+    // Pixel pairs of two tables' tops side by side in the photo (along a row or a column,
+    // across at most two pixels without depth, both within 10 cm of their top's height)
+    // whose depths agree within the noise.
+    let (w, n) = (rgb.width() as usize, cam.len());
+    let high = |key: u32, i: usize| heights.get(key as usize).is_some_and(|&h| seg.points[i][2] >= h - 0.1);
+    let mut seams: std::collections::BTreeMap<(u32, u32), usize> = Default::default();
+    for i in 0..n {
+        let a = seg.objects[i];
+        if !high(a, i) {
+            continue;
+        }
+        for step in [1, w] {
+            for gap in 1..=3 {
+                let j = i + gap * step;
+                if j >= n || (step == 1 && j / w != i / w) {
+                    break;
+                }
+                if cam[j][2] <= 0.0 {
+                    continue;
+                }
+                let b = seg.objects[j];
+                if b != a && high(b, j) && (cam[i][2] - cam[j][2]).abs() <= 0.02 + 3.0 * sigma(cam[i][2]) {
+                    *seams.entry((a.min(b), a.max(b))).or_default() += 1;
+                }
+                break;
+            }
+        }
+    }
+    // The rest only for tables along a seam: the outline of the top, paint, noise and legs.
+    struct Top {
+        hull: Vec<Vec2>,
+        paint: [u8; 3],
+        noise: f32,
+        legs: usize,
+    }
+    let raw = rgb.as_raw();
+    let seams: Vec<(u32, u32)> = seams.into_iter().filter(|&(_, pairs)| pairs >= TABLE_SEAM_PIXELS).map(|(k, _)| k).collect();
+    let mut facts: std::collections::HashMap<u32, Top> = Default::default();
+    for key in seams.iter().flat_map(|&(a, b)| [a, b]) {
+        facts.entry(key).or_insert_with(|| {
+            let ids = &groups[&key];
+            let height = heights[key as usize];
+            let points: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).collect();
+            let upper: Vec<Vec2> = points.iter().filter(|p| p[2] >= height - 0.1).map(|p| Vec2::new(p[0], p[1])).collect();
+            let mut sum = [0u64; 3];
+            for &i in ids {
+                for c in 0..3 {
+                    sum[c] += raw[3 * i as usize + c] as u64;
+                }
+            }
+            let m = ids.len() as u64;
+            let noise = sigma(ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len() as f32);
+            Top {
+                hull: spatia_geom::convex_hull(upper),
+                paint: sum.map(|s| (s / m) as u8),
+                noise,
+                legs: legs(&points, cfg, noise).unwrap_or(0),
+            }
+        });
+    }
+    let mut into: std::collections::BTreeMap<u32, u32> = Default::default();
+    for (ka, kb) in seams {
+        let (a, b) = (&facts[&ka], &facts[&kb]);
+        let noise = a.noise.max(b.noise);
+        let margin = 0.05 + 2.0 * noise;
+        let meet = a.hull.iter().any(|&v| inside(&b.hull, v, margin)) || b.hull.iter().any(|&v| inside(&a.hull, v, margin));
+        if a.legs + b.legs <= 4
+            && (heights[ka as usize] - heights[kb as usize]).abs() <= 0.03 + 2.0 * noise
+            && colour::compatible(a.paint, b.paint, cfg.max_chroma, cfg.max_brightness_ratio)
+            && meet
+        {
+            let root = |mut k: u32| {
+                while let Some(&n) = into.get(&k) {
+                    k = n;
+                }
+                k
+            };
+            let (ra, rb) = (root(ka), root(kb));
+            if ra != rb {
+                into.insert(ra.max(rb), ra.min(rb));
+            }
+        }
+    }
+    let mut merged = Vec::new();
+    for key in into.keys().rev().copied().collect::<Vec<_>>() {
+        let mut target = into[&key];
+        while let Some(&n) = into.get(&target) {
+            target = n;
+        }
+        if let Some(ids) = groups.remove(&key) {
+            let t = groups.entry(target).or_default();
+            t.extend(ids);
+            t.sort_unstable();
+            merged.push((key, target));
+        }
+    }
+    merged
+}
+
 /// Whether an object is a top on legs, though its top was not seen as a support surface (a
 /// low camera sees it edge-on): its points in the lower half stand in two or more narrow
 /// clusters (legs, at most [`segment::LEG_SPAN`] across, noise allowing) under a top at
 /// least half a support's area across.
 fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
+    legs(points, cfg, sigma).is_some_and(|n| n >= 2)
+}
+
+/// The legs under a top (see [`stands_on_legs`]): the number of narrow clusters of lower
+/// points under its outline; None where there is no top half a support's area across, or
+/// something broad stands under it.
+fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<usize> {
     let zmax = points.iter().map(|p| p[2]).fold(f32::MIN, f32::max);
     if zmax < 0.3 {
-        return false;
+        return None;
     }
     let upper: Vec<Vec2> = points.iter().filter(|p| p[2] >= zmax - 0.1).map(|p| Vec2::new(p[0], p[1])).collect();
     let hull = spatia_geom::convex_hull(upper);
     if segment::polygon_area(&hull) < cfg.support_min_area / 2.0 {
-        return false;
+        return None;
     }
     // Lower points (off the floor) on a 3 cm grid, clustered by 8-neighbourhood of cells.
     const CELL: f32 = 0.03;
@@ -849,7 +1015,7 @@ fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
         }
         // Something broad under the top (a box's side, a cabinet): not a table.
         if (hi - lo).norm() > segment::LEG_SPAN + 4.0 * sigma {
-            return false;
+            return None;
         }
         // A leg beyond the top's visible outline (a back leg under a top seen edge-on,
         // whose far part is hidden) is not counted, nor does it rule the table out.
@@ -857,7 +1023,7 @@ fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
             legs += 1;
         }
     }
-    legs >= 2
+    Some(legs)
 }
 
 /// Depth noise (metres, at an object's range) above which fitting alone is not trusted: a
