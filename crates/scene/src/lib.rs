@@ -316,6 +316,20 @@ impl Scene {
         // Which groups are tables, found once (merged groups are looked at again below).
         let mut table_groups: std::collections::HashMap<u32, bool> = Default::default();
         if masks.is_none() {
+            let split = split_off_things_under_tables(
+                &mut groups,
+                &mut table_groups,
+                &seg,
+                surface.points.as_slice(),
+                (frame.rgb.as_raw(), w, frame.intrinsics.fx),
+                cfg,
+                &sigma,
+            );
+            for (key, ids) in split {
+                for &i in &ids {
+                    seg.objects[i as usize] = key;
+                }
+            }
             for (from, to) in merge_table_halves(&mut groups, &mut table_groups, &seg, surface.points.as_slice(), &frame.rgb, cfg, &sigma) {
                 for o in seg.objects.iter_mut().filter(|o| **o == from) {
                     *o = to;
@@ -827,6 +841,152 @@ fn table_like(ids: &[u32], seg: &segment::Segmentation, cam: &[[f32; 3]], cfg: &
     stands_on_legs(&points, cfg, sigma(zc))
 }
 
+/// Pixels a thing split off a table needs (see [`split_off_things_under_tables`]).
+const SPLIT_PIXELS: usize = 50;
+
+/// A piece under a table at most this wide across the line of sight (metres) may be the
+/// lower part of a leg, not a thing of its own: half the widest leg piece's diagonal.
+const SPLIT_WIDTH: f32 = segment::LEG_SPAN / 2.0;
+
+/// Under noise a thing on the floor beside a table's leg, of the table's paint, grows into
+/// the table (their depths agree within the noise). A table's legs are what stands in the
+/// band from 40 % of its height to just under its top (its top height the 95th percentile
+/// of its points' heights, the band ending 10 cm and twice the noise below it); the table's
+/// points lower than that band and farther from every leg than 3 cm and twice the noise
+/// (in the floor plane), standing clear of the floor (the 90th percentile of their
+/// heights over 5 cm and three times the noise), connected in the floor plane, wider than a leg ([`SPLIT_WIDTH`]), not of the
+/// floor's paint around them and [`SPLIT_PIXELS`] or more, are a thing of their own:
+/// returned as new groups (fresh keys, taken out of their table's group). The photo comes
+/// as its RGB bytes, width and focal length (pixels). `tables` says
+/// which groups are tables (filled here); groups that lose pixels are dropped from it.
+fn split_off_things_under_tables(
+    groups: &mut std::collections::BTreeMap<u32, Vec<u32>>,
+    tables: &mut std::collections::HashMap<u32, bool>,
+    seg: &segment::Segmentation,
+    cam: &[[f32; 3]],
+    (rgb, w, fx): (&[u8], usize, f32),
+    cfg: &SceneConfig,
+    sigma: &dyn Fn(f32) -> f32,
+) -> Vec<(u32, Vec<u32>)> {
+    for (key, ids) in groups.iter() {
+        tables.insert(*key, table_like(ids, seg, cam, cfg, sigma));
+    }
+    let mut next = groups.keys().max().map_or(1, |&k| k + 1);
+    let mut out = Vec::new();
+    let keys: Vec<u32> = groups.iter().filter(|(k, ids)| ids.len() >= 2 * SPLIT_PIXELS && tables[*k]).map(|(k, _)| *k).collect();
+    for key in keys {
+        let ids = &groups[&key];
+        let p = |i: u32| seg.points[i as usize];
+        let mut z: Vec<f32> = ids.iter().map(|&i| p(i)[2]).collect();
+        let k = (z.len() - 1) * 95 / 100;
+        let height = *z.select_nth_unstable_by(k, f32::total_cmp).1;
+        let noise = sigma(ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len() as f32);
+        let (lo, hi) = (0.4 * height, height - 0.1 - 2.0 * noise);
+        if hi <= lo {
+            continue;
+        }
+        // The legs' points on a grid of the reach.
+        let reach = 0.03 + 2.0 * noise;
+        let cell = |q: [f32; 3]| ((q[0] / reach).floor() as i64, (q[1] / reach).floor() as i64);
+        let mut legs: std::collections::HashMap<(i64, i64), Vec<Vec2>> = Default::default();
+        for &i in ids.iter().filter(|&&i| (lo..hi).contains(&p(i)[2])) {
+            legs.entry(cell(p(i))).or_default().push(Vec2::new(p(i)[0], p(i)[1]));
+        }
+        if legs.is_empty() {
+            continue;
+        }
+        let near_leg = |q: [f32; 3]| {
+            let (cx, cy) = cell(q);
+            let v = Vec2::new(q[0], q[1]);
+            (-1..=1).any(|dx| (-1..=1).any(|dy| legs.get(&(cx + dx, cy + dy)).is_some_and(|c| c.iter().any(|l| (l - v).norm() <= reach))))
+        };
+        let apart: std::collections::HashSet<u32> = ids.iter().copied().filter(|&i| p(i)[2] < lo && !near_leg(p(i))).collect();
+        if apart.len() < SPLIT_PIXELS {
+            continue;
+        }
+        // Connected in the floor plane (cells of the reach, 8-neighbours: a thing cut in two
+        // in the photo by a leg in front of it stays whole), each piece on its own.
+        let mut cells: std::collections::HashMap<(i64, i64), Vec<u32>> = Default::default();
+        for &i in ids.iter().filter(|i| apart.contains(i)) {
+            cells.entry(cell(p(i))).or_default().push(i);
+        }
+        let mut seen: std::collections::HashSet<(i64, i64)> = Default::default();
+        let mut pieces: Vec<Vec<u32>> = Vec::new();
+        let mut starts: Vec<(i64, i64)> = cells.keys().copied().collect();
+        starts.sort_unstable();
+        for start in starts {
+            if !seen.insert(start) {
+                continue;
+            }
+            let (mut stack, mut piece) = (vec![start], Vec::new());
+            while let Some(c) = stack.pop() {
+                piece.extend_from_slice(&cells[&c]);
+                for dx in -1..=1 {
+                    for dy in -1..=1 {
+                        let nb = (c.0 + dx, c.1 + dy);
+                        if cells.contains_key(&nb) && seen.insert(nb) {
+                            stack.push(nb);
+                        }
+                    }
+                }
+            }
+            if piece.len() < SPLIT_PIXELS {
+                continue;
+            }
+            // Standing clear of the floor, and wider across the line of sight (in the photo,
+            // where the depth's noise does not widen it) than a leg can be: the lower part
+            // of a leg whose middle is hidden (behind the top, seen from above) stays.
+            let mut hz: Vec<f32> = piece.iter().map(|&i| p(i)[2]).collect();
+            let k = hz.len() * 9 / 10;
+            let standing = *hz.select_nth_unstable_by(k, f32::total_cmp).1 > 0.05 + 3.0 * noise;
+            let (c0, c1) = piece.iter().fold((usize::MAX, 0), |(a, b), &i| (a.min(i as usize % w), b.max(i as usize % w)));
+            let range = piece.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / piece.len() as f32;
+            let wide = (c1 + 1 - c0) as f32 * range / fx > SPLIT_WIDTH;
+            // Not the floor's paint (crumbs of noisy floor by a leg's foot): the piece's
+            // mean colour against the floor's around it, in its box in the photo widened by
+            // ten pixels.
+            let mean = |px: &mut dyn Iterator<Item = usize>| {
+                let (mut sum, mut n) = ([0u64; 3], 0u64);
+                for i in px {
+                    for c in 0..3 {
+                        sum[c] += rgb[3 * i + c] as u64;
+                    }
+                    n += 1;
+                }
+                (n > 0).then(|| sum.map(|v| (v / n) as u8))
+            };
+            let paint = mean(&mut piece.iter().map(|&i| i as usize));
+            let (r0, r1) = piece.iter().fold((usize::MAX, 0), |(a, b), &i| (a.min(i as usize / w), b.max(i as usize / w)));
+            let h = seg.classes.len() / w;
+            let around = mean(&mut (r0.saturating_sub(10)..(r1 + 11).min(h)).flat_map(|y| {
+                (c0.saturating_sub(10)..(c1 + 11).min(w)).map(move |x| y * w + x).filter(|&i| seg.classes[i] == segment::Class::Floor)
+            }));
+            let floorlike = match (paint, around) {
+                (Some(a), Some(b)) => colour::compatible(a, b, cfg.max_chroma, cfg.max_brightness_ratio),
+                _ => false,
+            };
+            if standing && wide && !floorlike {
+                piece.sort_unstable();
+                pieces.push(piece);
+            }
+        }
+        if pieces.is_empty() {
+            continue;
+        }
+        let taken: std::collections::HashSet<u32> = pieces.iter().flatten().copied().collect();
+        if let Some(g) = groups.get_mut(&key) {
+            g.retain(|i| !taken.contains(i));
+        }
+        tables.remove(&key);
+        for piece in pieces {
+            groups.insert(next, piece.clone());
+            out.push((next, piece));
+            next += 1;
+        }
+    }
+    out
+}
+
 /// Pixel pairs along the seam of two pieces of one table (see [`merge_table_halves`]).
 const TABLE_SEAM_PIXELS: usize = 5;
 
@@ -848,7 +1008,9 @@ fn merge_table_halves(
     sigma: &dyn Fn(f32) -> f32,
 ) -> Vec<(u32, u32)> {
     for (key, ids) in groups.iter() {
-        tables.insert(*key, table_like(ids, seg, cam, cfg, sigma));
+        if !tables.contains_key(key) {
+            tables.insert(*key, table_like(ids, seg, cam, cfg, sigma));
+        }
     }
     // Each table's top height (the 95th percentile of its points' heights) by key: a dense
     // table, as the seams are looked for over every pixel; NaN for what is not a table.
