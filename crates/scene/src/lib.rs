@@ -723,10 +723,16 @@ impl Scene {
             }
             let pts: Vec<Vec3> = o.points.iter().map(|p| v3(*p)).collect();
             let side: Vec<bool> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize][2].abs() < 0.5).collect();
-            // The top at the median of its up-facing points, not at the highest point, which
-            // noise raises.
-            let tops: Vec<f32> =
-                o.pixel_ids.iter().zip(&o.points).filter(|(i, _)| seg.normals[**i as usize][2] > 0.9).map(|(_, p)| p[2]).collect();
+            // The top at the median of its up-facing points in its upper half (the floor
+            // round its foot faces up too), not at the highest point, which noise raises.
+            let mid = o.centre[2];
+            let tops: Vec<f32> = o
+                .pixel_ids
+                .iter()
+                .zip(&o.points)
+                .filter(|(i, p)| seg.normals[**i as usize][2] > 0.9 && p[2] > mid)
+                .map(|(_, p)| p[2])
+                .collect();
             if tops.len() >= 10 {
                 let top = shape::median(tops);
                 let bottom = o.bottom();

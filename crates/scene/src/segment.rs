@@ -65,6 +65,13 @@ const LEG_BEHIND_TOP: f32 = 0.5;
 /// Widest hole without depth (pixels) that growing an object steps across.
 pub const HOLE_BRIDGE: usize = 2;
 
+/// Black level added to each channel before chromaticities are taken (as in
+/// [`crate::colour::compatible`]).
+const CHROMA_FLOOR: f32 = 10.0;
+/// A channel's noise, levels, over a pixel's channel sum: the chromaticity tolerance a dark
+/// pixel needs on top of the floor paint's spread.
+const CHROMA_NOISE: f32 = 4.0;
+
 /// Largest floor-plane diagonal of a piece that can be a table leg, metres.
 pub const LEG_SPAN: f32 = 0.25;
 
@@ -285,7 +292,9 @@ pub fn segment(
     // tolerance does not grow with the range, or a flat thing 8 cm tall at 6 m would be
     // taken for floor.
     let tol = |i: usize| (cfg.plane_tol + cfg.plane_tol_per_m2 * cam[i][2] * cam[i][2]).max(2.5 * sigma(cam[i][2]));
-    let floor_tol = |i: usize| cfg.plane_tol.max(2.5 * sigma(cam[i][2]));
+    // (Once per pixel: it is asked several times for most.)
+    let floor_tols: Vec<f32> = cam.iter().map(|p| cfg.plane_tol.max(2.5 * sigma(p[2]))).collect();
+    let floor_tol = |i: usize| floor_tols[i];
 
     // Walls and ceiling: large vertical planes, and horizontal ones facing down above the camera.
     // Plane inliers come from a sample of every `stride`-th pixel and row.
@@ -305,6 +314,47 @@ pub fn segment(
         }
     }
 
+    // The floor's paint: the median chromaticity of the pixels on the floor's plane (by
+    // distance and normal), and how far a pixel may stray from it (three robust standard
+    // deviations of those pixels' own spread, at least the paint tolerance). A low thing at
+    // range under noise lies within the floor's tolerance; its paint, where it differs,
+    // tells it apart. Where the depth is clean enough to tell (a tolerance within the lowest
+    // thing kept, `min_object_height`), the paint is not asked: a floor of two paints (a rug,
+    // a mat) stays floor.
+    let chroma = |i: usize| {
+        let c = colour(i);
+        let sum = c[0] as f32 + c[1] as f32 + c[2] as f32 + 3.0 * CHROMA_FLOOR;
+        ([0, 1, 2].map(|k| (c[k] as f32 + CHROMA_FLOOR) / sum), sum)
+    };
+    let on_floor_plane = |i: usize| {
+        frame.ground == GroundSource::Floor && surface.points.valid(i) && points[i][2].abs() < floor_tol(i) && normals[i][2] > cos_plane
+    };
+    let floor_paint: Vec<bool> = {
+        let sample: Vec<usize> = (0..n_px).step_by(5).filter(|&i| on_floor_plane(i)).collect();
+        if sample.len() < 100 {
+            vec![true; n_px]
+        } else {
+            let med = [0, 1, 2].map(|k| crate::shape::median(sample.iter().map(|&i| chroma(i).0[k]).collect()));
+            // Distance of a pixel's chromaticity from the floor's, and its channel sum.
+            let dist = |i: usize| {
+                let (c, sum) = chroma(i);
+                ((0..3).map(|k| (c[k] - med[k]).abs()).fold(0.0f32, f32::max), sum)
+            };
+            let spread = 1.4826 * crate::shape::median(sample.iter().map(|&i| dist(i).0).collect());
+            let limit = cfg.max_chroma.max(3.0 * spread);
+            // Only pixels by the floor's plane are asked, and only where the depth cannot tell
+            // a low thing from the floor (its tolerance there beyond the lowest thing kept).
+            (0..n_px)
+                .map(|i| {
+                    !(surface.points.valid(i) && points[i][2].abs() < floor_tol(i) && floor_tol(i) > cfg.min_object_height) || {
+                        let (d, sum) = dist(i);
+                        d <= limit + CHROMA_NOISE / sum
+                    }
+                })
+                .collect()
+        }
+    };
+
     // On a structural plane by distance alone (normals at range can be all noise).
     let near_structure = |i: usize| {
         let p = v3(points[i]);
@@ -320,7 +370,7 @@ pub fn segment(
         }
         let p = v3(points[i]);
         let n = v3(normals[i]);
-        classes[i] = if frame.ground == GroundSource::Floor && p.z.abs() < floor_tol(i) && n.z > cos_plane {
+        classes[i] = if frame.ground == GroundSource::Floor && p.z.abs() < floor_tol(i) && n.z > cos_plane && floor_paint[i] {
             Class::Floor
         } else if let Some(&(k, _, _)) = walls.iter().find(|(_, wn, d)| (wn.dot(&p) + d).abs() < tol(i) && wn.dot(&n).abs() > cos_plane) {
             Class::Wall(k)
@@ -366,9 +416,11 @@ pub fn segment(
             continue;
         }
         let hull = hull_of(&points, px.iter().copied());
-        if polygon_area(&hull) >= cfg.support_min_area {
-            let mut zs: Vec<f32> = px.iter().map(|&i| points[i][2]).collect();
-            zs.sort_by(f32::total_cmp);
+        let mut zs: Vec<f32> = px.iter().map(|&i| points[i][2]).collect();
+        zs.sort_by(f32::total_cmp);
+        // A support stands clear of the floor (a patch of another floor paint does not).
+        let clear = frame.ground != GroundSource::Floor || zs[zs.len() / 2] > cfg.min_object_height.max(floor_tol(px[0]));
+        if clear && polygon_area(&hull) >= cfg.support_min_area {
             let k = top_heights.len() as u32;
             top_heights.push(zs[zs.len() / 2]);
             top_hulls.push(hull);
@@ -612,7 +664,18 @@ pub fn segment(
         if matches!(classes[px[0]], Class::Free) && owner[k] == *k {
             let ceiling = crate::shape::median(px.iter().filter(|&&i| overhead(i)).map(|&i| points[i][2]).collect());
             let on = px.iter().filter(|&&i| near_structure(i) || (overhead(i) && (points[i][2] - ceiling).abs() < tol(i))).count();
-            if on as f32 >= STRUCTURE_SHARE * px.len() as f32 {
+            // A low thing at range lies within the floor's tolerance; of another paint than
+            // the floor's (mostly) and standing clear of it (its mean height over three
+            // standard errors of the noise and a centimetre), it is kept. A rug or a patch of
+            // another floor paint has a mean height of zero.
+            let standing = || {
+                let n = px.len() as f32;
+                let other = px.iter().filter(|&&i| !floor_paint[i]).count() as f32 >= 0.5 * n;
+                let mean = px.iter().map(|&i| points[i][2]).sum::<f32>() / n;
+                let noise = sigma(px.iter().map(|&i| cam[i][2]).sum::<f32>() / n);
+                other && mean > 0.01 + 3.0 * noise / n.sqrt()
+            };
+            if on as f32 >= STRUCTURE_SHARE * px.len() as f32 && !standing() {
                 owner.insert(*k, u32::MAX);
             }
         }
