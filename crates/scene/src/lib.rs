@@ -336,6 +336,20 @@ impl Scene {
                 }
                 table_groups.remove(&to);
             }
+            let joined = join_lost_legs(
+                &mut groups,
+                &mut table_groups,
+                &seg,
+                surface.points.as_slice(),
+                (frame.rgb.as_raw(), w, frame.intrinsics.fx),
+                cfg,
+                &sigma,
+            );
+            for (from, to) in joined {
+                for o in seg.objects.iter_mut().filter(|o| **o == from) {
+                    *o = to;
+                }
+            }
         }
 
         let cos_up = cfg.up_deg.to_radians().cos();
@@ -992,6 +1006,105 @@ fn split_off_things_under_tables(
     }
     out
 }
+
+/// A table's leg that noise (or its top, hiding its upper end) kept apart from the table
+/// stands as a thin upright thing under the table: from the floor (its lowest point within
+/// 5 cm and twice the noise of it) up to 60 % of the table's height or more but no higher
+/// than its top (3 cm and twice the noise allowed), no wider across the line of sight than a
+/// leg ([`SPLIT_WIDTH`], the median over its rows in the photo) and at least
+/// [`LEG_SLENDERNESS`] times as tall as that, its centre within the
+/// outline of the table's top (10 cm and twice the noise allowed), of the table's paint (the
+/// tolerance of [`segment`]'s leg matching). Such a group is merged into the table's;
+/// returns the keys merged with the key each went into. `tables` says which groups are
+/// tables (as [`split_off_things_under_tables`] filled it).
+fn join_lost_legs(
+    groups: &mut std::collections::BTreeMap<u32, Vec<u32>>,
+    tables: &mut std::collections::HashMap<u32, bool>,
+    seg: &segment::Segmentation,
+    cam: &[[f32; 3]],
+    (rgb, w, fx): (&[u8], usize, f32),
+    cfg: &SceneConfig,
+    sigma: &dyn Fn(f32) -> f32,
+) -> Vec<(u32, u32)> {
+    let paint = |ids: &[u32]| {
+        let mut sum = [0u64; 3];
+        for &i in ids {
+            for c in 0..3 {
+                sum[c] += rgb[3 * i as usize + c] as u64;
+            }
+        }
+        sum.map(|v| (v / ids.len().max(1) as u64) as u8)
+    };
+    let range = |ids: &[u32]| ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32;
+    // (key, top height, outline of the top, paint)
+    let tops: Vec<(u32, f32, Vec<Vec2>, [u8; 3])> = groups
+        .iter()
+        .filter(|(k, ids)| ids.len() >= 50 && tables.get(*k).copied().unwrap_or_else(|| table_like(ids, seg, cam, cfg, sigma)))
+        .map(|(k, ids)| {
+            let mut z: Vec<f32> = ids.iter().map(|&i| seg.points[i as usize][2]).collect();
+            let q = (z.len() - 1) * 95 / 100;
+            let height = *z.select_nth_unstable_by(q, f32::total_cmp).1;
+            let upper: Vec<Vec2> =
+                ids.iter().map(|&i| seg.points[i as usize]).filter(|p| p[2] >= height - 0.1).map(|p| Vec2::new(p[0], p[1])).collect();
+            (*k, height, spatia_geom::convex_hull(upper), paint(ids))
+        })
+        .collect();
+    if tops.is_empty() {
+        return Vec::new();
+    }
+    let mut joined = Vec::new();
+    for (key, ids) in groups.iter() {
+        if ids.len() < 20 || tables.get(key).copied().unwrap_or(false) || tops.iter().any(|t| t.0 == *key) {
+            continue;
+        }
+        let noise = sigma(range(ids));
+        let (mut zlo, mut zhi) = (f32::MAX, f32::MIN);
+        let mut centre = Vec2::zeros();
+        for &i in ids {
+            let p = seg.points[i as usize];
+            zlo = zlo.min(p[2]);
+            zhi = zhi.max(p[2]);
+            centre += Vec2::new(p[0], p[1]);
+        }
+        centre /= ids.len() as f32;
+        // Its width across the line of sight: the median over its rows in the photo (a
+        // strip of the top's rim may hang on a leg's upper end).
+        let mut rows: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
+        for &i in ids {
+            let (x, y) = (i as usize % w, i as usize / w);
+            let e = rows.entry(y).or_insert((x, x));
+            *e = (e.0.min(x), e.1.max(x));
+        }
+        let row_width = shape::median(rows.values().map(|(a, b)| (b + 1 - a) as f32).collect());
+        let width = row_width * range(ids) / fx;
+        if zlo > 0.05 + 2.0 * noise || width > SPLIT_WIDTH || zhi - zlo < LEG_SLENDERNESS * width {
+            continue;
+        }
+        let own = paint(ids);
+        let table = tops.iter().find(|(_, height, hull, tp)| {
+            zhi <= height + 0.03 + 2.0 * noise
+                && zhi >= 0.6 * height
+                && inside(hull, centre, 0.1 + 2.0 * noise)
+                && colour::compatible(own, *tp, cfg.max_chroma * 1.5, 3.0)
+        });
+        if let Some(t) = table {
+            joined.push((*key, t.0));
+        }
+    }
+    for &(from, to) in &joined {
+        if let Some(ids) = groups.remove(&from) {
+            let t = groups.entry(to).or_default();
+            t.extend(ids);
+            t.sort_unstable();
+        }
+        tables.remove(&to);
+    }
+    joined
+}
+
+/// How many times as tall as it is wide a leg left apart from its table is at least (see
+/// [`join_lost_legs`]); a box on the floor seen on its narrow face is less.
+const LEG_SLENDERNESS: f32 = 3.0;
 
 /// Pixel pairs along the seam of two pieces of one table (see [`merge_table_halves`]).
 const TABLE_SEAM_PIXELS: usize = 5;

@@ -151,7 +151,7 @@ fn noisy_scenes_match_the_truth() {
     let st = evaluate(true, 0..20, false);
     // Masks include the pixels whose depth the sensor lost beside depth edges, and growing
     // steps across small holes (issue 3: 0.88 without either).
-    assert!(st.mean_iou() >= 0.95, "mean IoU {}", st.mean_iou());
+    assert!(st.mean_iou() >= 0.96, "mean IoU {}", st.mean_iou());
     assert!(st.count_exact >= 18, "object count exact in {} of 20 scenes", st.count_exact);
     assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
@@ -341,6 +341,18 @@ fn a_low_box_of_another_paint_than_the_floor_is_found_under_noise() {
     let found = &c.scene.objects[pi.unwrap_or_else(|| panic!("no cyan box: {names:?}"))];
     assert_eq!(found.colour.as_str(), "cyan", "{names:?}");
     assert!(iou >= 0.8, "IoU {iou}: {names:?}");
+}
+
+// Regression (issue 3): a black table's leg 4 m away under noise stood apart from its table
+// as a 0.75 m "black box"; a thin upright thing of the table's paint, from the floor up to
+// no higher than the top, under the top's outline, joins the table.
+#[test]
+fn a_noisy_table_leg_left_apart_joins_its_table() {
+    let c = case(36, true);
+    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
+    let legs = c.scene.objects.iter().filter(|o| o.label != "table" && o.size[2] > 0.5 && o.size[0].max(o.size[1]) < 0.15);
+    assert_eq!(legs.count(), 0, "{names:?}");
+    assert_eq!(c.scene.objects.iter().filter(|o| o.label == "table").count(), 2, "{names:?}");
 }
 
 // Regression (issue 3): a table's back legs, whose upper ends its top hides, stood beyond
