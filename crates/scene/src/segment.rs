@@ -291,9 +291,15 @@ pub fn segment(
     // larger. The floor's plane, from most of the photo, is known to millimetres: its
     // tolerance does not grow with the range, or a flat thing 8 cm tall at 6 m would be
     // taken for floor.
-    let tol = |i: usize| (cfg.plane_tol + cfg.plane_tol_per_m2 * cam[i][2] * cam[i][2]).max(2.5 * sigma(cam[i][2]));
-    // (Once per pixel: it is asked several times for most.)
-    let floor_tols: Vec<f32> = cam.iter().map(|p| cfg.plane_tol.max(2.5 * sigma(p[2]))).collect();
+    // (Both once per pixel: they are asked several times for most.)
+    let (tols, floor_tols): (Vec<f32>, Vec<f32>) = cam
+        .iter()
+        .map(|p| {
+            let noise = 2.5 * sigma(p[2]);
+            ((cfg.plane_tol + cfg.plane_tol_per_m2 * p[2] * p[2]).max(noise), cfg.plane_tol.max(noise))
+        })
+        .unzip();
+    let tol = |i: usize| tols[i];
     let floor_tol = |i: usize| floor_tols[i];
 
     // Walls and ceiling: large vertical planes, and horizontal ones facing down above the camera.
