@@ -1,0 +1,485 @@
+//! Repairs of tables' pieces before objects are fitted. Under noise a far table's top,
+//! seen at a grazing angle, is often not found as a support surface, and growing then goes
+//! wrong in three ways that the pieces' geometry tells apart: a table comes apart into two
+//! halves ([`merge_table_halves`]), a thing of its paint beside a leg grows into it
+//! ([`split_off_things_under_tables`]), or a leg stays apart from it ([`join_lost_legs`]).
+//! Also whether a group of pixels is a table at all ([`table_like`], [`stands_on_legs`]).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use spatia_geom::math::Vec2;
+
+use crate::config::SceneConfig;
+use crate::segment::{self, Segmentation, inside};
+use crate::{colour, shape};
+
+/// Object groups by key: the pixel indices of each, ascending.
+type Groups = BTreeMap<u32, Vec<u32>>;
+
+/// What the repairs read: the segmentation, the camera-frame points, the photo (RGB bytes,
+/// width, focal length in pixels), the settings and the depth noise by range.
+struct Pieces<'a> {
+    seg: &'a Segmentation,
+    cam: &'a [[f32; 3]],
+    rgb: &'a [u8],
+    w: usize,
+    fx: f32,
+    cfg: &'a SceneConfig,
+    sigma: &'a dyn Fn(f32) -> f32,
+}
+
+impl Pieces<'_> {
+    /// The depth noise at the mean range of the pixels `ids`.
+    fn noise(&self, ids: &[u32]) -> f32 {
+        (self.sigma)(ids.iter().map(|&i| self.cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32)
+    }
+
+    /// The mean colour of pixels, None for none.
+    fn paint(&self, px: impl IntoIterator<Item = usize>) -> Option<[u8; 3]> {
+        let (mut sum, mut n) = ([0u64; 3], 0u64);
+        for i in px {
+            for (c, s) in sum.iter_mut().enumerate() {
+                *s += self.rgb[3 * i + c] as u64;
+            }
+            n += 1;
+        }
+        (n > 0).then(|| sum.map(|v| (v / n) as u8))
+    }
+
+    /// A table's top height: the 95th percentile of its points' heights.
+    fn top_height(&self, ids: &[u32]) -> f32 {
+        let mut z: Vec<f32> = ids.iter().map(|&i| self.seg.points[i as usize][2]).collect();
+        let k = (z.len() - 1) * 95 / 100;
+        *z.select_nth_unstable_by(k, f32::total_cmp).1
+    }
+
+    /// The floor-plane outline of a table's points within 10 cm of its top `height`.
+    fn top_outline(&self, ids: &[u32], height: f32) -> Vec<Vec2> {
+        let upper = ids.iter().map(|&i| self.seg.points[i as usize]).filter(|p| p[2] >= height - 0.1);
+        spatia_geom::convex_hull(upper.map(|p| Vec2::new(p[0], p[1])).collect())
+    }
+}
+
+/// Runs the three repairs on the groups (`masks` absent: the segmentation's) and keeps the
+/// segmentation's object numbers in step with them; returns whether each group is a table.
+pub(crate) fn repair(
+    groups: &mut Groups,
+    seg: &mut Segmentation,
+    cam: &[[f32; 3]],
+    (rgb, w, fx): (&[u8], usize, f32),
+    cfg: &SceneConfig,
+    sigma: &dyn Fn(f32) -> f32,
+) -> HashMap<u32, bool> {
+    let mut tables = HashMap::new();
+    split_off_things_under_tables(groups, &mut tables, &Pieces { seg, cam, rgb, w, fx, cfg, sigma });
+    // The seams between tables are looked for in the object numbers.
+    sync(groups, &mut seg.objects);
+    let pieces = Pieces { seg, cam, rgb, w, fx, cfg, sigma };
+    merge_table_halves(groups, &mut tables, &pieces);
+    join_lost_legs(groups, &mut tables, &pieces);
+    sync(groups, &mut seg.objects);
+    tables
+}
+
+/// Each group's pixels take its key.
+fn sync(groups: &Groups, objects: &mut [u32]) {
+    for (&key, ids) in groups {
+        for &i in ids {
+            objects[i as usize] = key;
+        }
+    }
+}
+
+/// Moves the group `from` into `to`, its pixels ascending; `to`'s table-ness is found again.
+fn move_group(groups: &mut Groups, tables: &mut HashMap<u32, bool>, from: u32, to: u32) {
+    if let Some(ids) = groups.remove(&from) {
+        let t = groups.entry(to).or_default();
+        t.extend(ids);
+        t.sort_unstable();
+    }
+    tables.remove(&to);
+}
+
+/// Whether the pixels `ids` are a table (cached in `tables`, see [`table_like`]).
+fn is_table(tables: &mut HashMap<u32, bool>, key: u32, ids: &[u32], p: &Pieces) -> bool {
+    *tables.entry(key).or_insert_with(|| table_like(ids, p.seg, p.cam, p.cfg, p.sigma))
+}
+
+/// Whether the pixels `ids` are a table: a fifth or more of them on a support surface, or
+/// a top on legs (see [`stands_on_legs`]); `cam` the camera-frame points, for the noise.
+fn table_like(ids: &[u32], seg: &Segmentation, cam: &[[f32; 3]], cfg: &SceneConfig, sigma: &dyn Fn(f32) -> f32) -> bool {
+    let top_px = ids.iter().filter(|&&i| matches!(seg.classes[i as usize], segment::Class::Top(_))).count();
+    if top_px > 0 && top_px * 5 >= ids.len() {
+        return true;
+    }
+    let points: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).collect();
+    let zc = ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32;
+    stands_on_legs(&points, cfg, sigma(zc))
+}
+
+/// Pixels a thing split off a table needs (see [`split_off_things_under_tables`]).
+const SPLIT_PIXELS: usize = 50;
+
+/// A piece under a table at most this wide across the line of sight (metres) may be the
+/// lower part of a leg, not a thing of its own: half the widest leg piece's diagonal.
+const SPLIT_WIDTH: f32 = segment::LEG_SPAN / 2.0;
+
+/// Under noise a thing on the floor beside a table's leg, of the table's paint, grows into
+/// the table (their depths agree within the noise). A table's legs are what stands in the
+/// band from 40 % of its height to just under its top (its top height the 95th percentile
+/// of its points' heights, the band ending 10 cm and twice the noise below it); the table's
+/// points lower than that band and farther from every leg than 3 cm and twice the noise
+/// (in the floor plane), standing clear of the floor (the 90th percentile of their
+/// heights over 5 cm and three times the noise), connected in the floor plane, wider than a leg ([`SPLIT_WIDTH`]), not of the
+/// floor's paint around them and [`SPLIT_PIXELS`] or more, are a thing of their own:
+/// new groups (fresh keys, taken out of their table's group). `tables` caches which groups
+/// are tables; groups that lose pixels are dropped from it.
+fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
+    let &Pieces { seg, cam, w, fx, cfg, .. } = pc;
+    let mut next = groups.keys().max().map_or(1, |&k| k + 1);
+    let keys: Vec<u32> =
+        groups.iter().filter(|(k, ids)| ids.len() >= 2 * SPLIT_PIXELS && is_table(tables, **k, ids, pc)).map(|(k, _)| *k).collect();
+    for key in keys {
+        let ids = &groups[&key];
+        let p = |i: u32| seg.points[i as usize];
+        let height = pc.top_height(ids);
+        let noise = pc.noise(ids);
+        let (lo, hi) = (0.4 * height, height - 0.1 - 2.0 * noise);
+        if hi <= lo {
+            continue;
+        }
+        // The legs' points on a grid of the reach.
+        let reach = 0.03 + 2.0 * noise;
+        let cell = |q: [f32; 3]| ((q[0] / reach).floor() as i64, (q[1] / reach).floor() as i64);
+        let mut legs: HashMap<(i64, i64), Vec<Vec2>> = Default::default();
+        for &i in ids.iter().filter(|&&i| (lo..hi).contains(&p(i)[2])) {
+            legs.entry(cell(p(i))).or_default().push(Vec2::new(p(i)[0], p(i)[1]));
+        }
+        if legs.is_empty() {
+            continue;
+        }
+        let near_leg = |q: [f32; 3]| {
+            let (cx, cy) = cell(q);
+            let v = Vec2::new(q[0], q[1]);
+            (-1..=1).any(|dx| (-1..=1).any(|dy| legs.get(&(cx + dx, cy + dy)).is_some_and(|c| c.iter().any(|l| (l - v).norm() <= reach))))
+        };
+        let apart: HashSet<u32> = ids.iter().copied().filter(|&i| p(i)[2] < lo && !near_leg(p(i))).collect();
+        if apart.len() < SPLIT_PIXELS {
+            continue;
+        }
+        // Connected in the floor plane (cells of the reach, 8-neighbours: a thing cut in two
+        // in the photo by a leg in front of it stays whole), each piece on its own.
+        let mut cells: HashMap<(i64, i64), Vec<u32>> = Default::default();
+        for &i in ids.iter().filter(|i| apart.contains(i)) {
+            cells.entry(cell(p(i))).or_default().push(i);
+        }
+        let mut seen: HashSet<(i64, i64)> = Default::default();
+        let mut pieces: Vec<Vec<u32>> = Vec::new();
+        let mut starts: Vec<(i64, i64)> = cells.keys().copied().collect();
+        starts.sort_unstable();
+        for start in starts {
+            if !seen.insert(start) {
+                continue;
+            }
+            let (mut stack, mut piece) = (vec![start], Vec::new());
+            while let Some(c) = stack.pop() {
+                piece.extend_from_slice(&cells[&c]);
+                for dx in -1..=1 {
+                    for dy in -1..=1 {
+                        let nb = (c.0 + dx, c.1 + dy);
+                        if cells.contains_key(&nb) && seen.insert(nb) {
+                            stack.push(nb);
+                        }
+                    }
+                }
+            }
+            if piece.len() < SPLIT_PIXELS {
+                continue;
+            }
+            // Standing clear of the floor, and wider across the line of sight (in the photo,
+            // where the depth's noise does not widen it) than a leg can be: the lower part
+            // of a leg whose middle is hidden (behind the top, seen from above) stays.
+            let mut hz: Vec<f32> = piece.iter().map(|&i| p(i)[2]).collect();
+            let k = hz.len() * 9 / 10;
+            let standing = *hz.select_nth_unstable_by(k, f32::total_cmp).1 > 0.05 + 3.0 * noise;
+            let (c0, c1) = piece.iter().fold((usize::MAX, 0), |(a, b), &i| (a.min(i as usize % w), b.max(i as usize % w)));
+            let range = piece.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / piece.len() as f32;
+            let wide = (c1 + 1 - c0) as f32 * range / fx > SPLIT_WIDTH;
+            // Not the floor's paint (crumbs of noisy floor by a leg's foot): the piece's
+            // mean colour against the floor's around it, in its box in the photo widened by
+            // ten pixels.
+            let paint = pc.paint(piece.iter().map(|&i| i as usize));
+            let (r0, r1) = piece.iter().fold((usize::MAX, 0), |(a, b), &i| (a.min(i as usize / w), b.max(i as usize / w)));
+            let h = seg.classes.len() / w;
+            let around = pc.paint((r0.saturating_sub(10)..(r1 + 11).min(h)).flat_map(|y| {
+                (c0.saturating_sub(10)..(c1 + 11).min(w)).map(move |x| y * w + x).filter(|&i| seg.classes[i] == segment::Class::Floor)
+            }));
+            let floorlike = match (paint, around) {
+                (Some(a), Some(b)) => colour::compatible(a, b, cfg.max_chroma, cfg.max_brightness_ratio),
+                _ => false,
+            };
+            if standing && wide && !floorlike {
+                piece.sort_unstable();
+                pieces.push(piece);
+            }
+        }
+        if pieces.is_empty() {
+            continue;
+        }
+        let taken: HashSet<u32> = pieces.iter().flatten().copied().collect();
+        if let Some(g) = groups.get_mut(&key) {
+            g.retain(|i| !taken.contains(i));
+        }
+        tables.remove(&key);
+        for piece in pieces {
+            groups.insert(next, piece);
+            next += 1;
+        }
+    }
+}
+
+/// A table's leg that noise (or its top, hiding its upper end) kept apart from the table
+/// stands as a thin upright thing under the table: from the floor (its lowest point within
+/// 5 cm and twice the noise of it) up to 60 % of the table's height or more but no higher
+/// than its top (3 cm and twice the noise allowed), no wider across the line of sight than a
+/// leg ([`SPLIT_WIDTH`], the median over its rows in the photo) and at least
+/// [`LEG_SLENDERNESS`] times as tall as that, its centre within the
+/// outline of the table's top (10 cm and twice the noise allowed), of the table's paint (the
+/// tolerance of [`segment`]'s leg matching). Such a group is merged into the table's.
+/// `tables` caches which groups are tables.
+fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
+    let &Pieces { seg, cam, w, fx, cfg, .. } = pc;
+    let range = |ids: &[u32]| ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32;
+    let paint = |ids: &[u32]| pc.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default();
+    // (key, top height, outline of the top, paint)
+    let keys: Vec<u32> = groups.iter().filter(|(k, ids)| ids.len() >= 50 && is_table(tables, **k, ids, pc)).map(|(k, _)| *k).collect();
+    let tops: Vec<(u32, f32, Vec<Vec2>, [u8; 3])> = keys
+        .into_iter()
+        .map(|k| {
+            let ids = &groups[&k];
+            let height = pc.top_height(ids);
+            (k, height, pc.top_outline(ids, height), paint(ids))
+        })
+        .collect();
+    if tops.is_empty() {
+        return;
+    }
+    let mut joined = Vec::new();
+    for (key, ids) in groups.iter() {
+        if ids.len() < 20 || tables.get(key).copied().unwrap_or(false) || tops.iter().any(|t| t.0 == *key) {
+            continue;
+        }
+        let noise = pc.noise(ids);
+        let (mut zlo, mut zhi) = (f32::MAX, f32::MIN);
+        let mut centre = Vec2::zeros();
+        for &i in ids {
+            let p = seg.points[i as usize];
+            zlo = zlo.min(p[2]);
+            zhi = zhi.max(p[2]);
+            centre += Vec2::new(p[0], p[1]);
+        }
+        centre /= ids.len() as f32;
+        // Its width across the line of sight: the median over its rows in the photo (a
+        // strip of the top's rim may hang on a leg's upper end).
+        let mut rows: BTreeMap<usize, (usize, usize)> = Default::default();
+        for &i in ids {
+            let (x, y) = (i as usize % w, i as usize / w);
+            let e = rows.entry(y).or_insert((x, x));
+            *e = (e.0.min(x), e.1.max(x));
+        }
+        let row_width = shape::median(rows.values().map(|(a, b)| (b + 1 - a) as f32).collect());
+        let width = row_width * range(ids) / fx;
+        if zlo > 0.05 + 2.0 * noise || width > SPLIT_WIDTH || zhi - zlo < LEG_SLENDERNESS * width {
+            continue;
+        }
+        let own = paint(ids);
+        let table = tops.iter().find(|(_, height, hull, tp)| {
+            zhi <= height + 0.03 + 2.0 * noise
+                && zhi >= 0.6 * height
+                && inside(hull, centre, 0.1 + 2.0 * noise)
+                && colour::compatible(own, *tp, cfg.max_chroma * 1.5, 3.0)
+        });
+        if let Some(t) = table {
+            joined.push((*key, t.0));
+        }
+    }
+    for (from, to) in joined {
+        move_group(groups, tables, from, to);
+    }
+}
+
+/// How many times as tall as it is wide a leg left apart from its table is at least (see
+/// [`join_lost_legs`]); a box on the floor seen on its narrow face is less.
+const LEG_SLENDERNESS: f32 = 3.0;
+
+/// Pixel pairs along the seam of two pieces of one table (see [`merge_table_halves`]).
+const TABLE_SEAM_PIXELS: usize = 5;
+
+/// A table whose top was not found as a support surface (far, seen at a grazing angle
+/// through noise) can come apart into two pieces, each a top on legs. Pieces that are both
+/// tables, with four legs or fewer between them, of one paint, whose tops stand at one height (within 3 cm and the noise), whose
+/// tops' outlines meet (within 5 cm and the noise) and whose tops meet in the photo along a
+/// seam (at least [`TABLE_SEAM_PIXELS`] neighbouring pixel pairs, across at most two pixels
+/// without depth, at one depth within the noise) are one table: merged into the group of
+/// the lower key. `tables` is filled with whether each group is a table.
+fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
+    let &Pieces { seg, cam, w, cfg, sigma, .. } = pc;
+    for (key, ids) in groups.iter() {
+        is_table(tables, *key, ids, pc);
+    }
+    // Each table's top height (the 95th percentile of its points' heights) by key: a dense
+    // table, as the seams are looked for over every pixel; NaN for what is not a table.
+    let mut heights = vec![f32::NAN; groups.keys().max().map_or(0, |&k| k as usize + 1)];
+    let mut count = 0;
+    for (key, ids) in groups.iter().filter(|(key, ids)| ids.len() >= 50 && tables[key]) {
+        heights[*key as usize] = pc.top_height(ids);
+        count += 1;
+    }
+    if count < 2 {
+        return;
+    }
+    // Pixel pairs of two tables' tops side by side in the photo (along a row or a column,
+    // across at most two pixels without depth, both within 10 cm of their top's height)
+    // whose depths agree within the noise.
+    let n = cam.len();
+    let high = |key: u32, i: usize| heights.get(key as usize).is_some_and(|&h| seg.points[i][2] >= h - 0.1);
+    let mut seams: BTreeMap<(u32, u32), usize> = Default::default();
+    for i in 0..n {
+        let a = seg.objects[i];
+        if !high(a, i) {
+            continue;
+        }
+        for step in [1, w] {
+            for gap in 1..=3 {
+                let j = i + gap * step;
+                if j >= n || (step == 1 && j / w != i / w) {
+                    break;
+                }
+                if cam[j][2] <= 0.0 {
+                    continue;
+                }
+                let b = seg.objects[j];
+                if b != a && high(b, j) && (cam[i][2] - cam[j][2]).abs() <= 0.02 + 3.0 * sigma(cam[i][2]) {
+                    *seams.entry((a.min(b), a.max(b))).or_default() += 1;
+                }
+                break;
+            }
+        }
+    }
+    // The rest only for tables along a seam: the outline of the top, paint, noise and legs.
+    struct Top {
+        hull: Vec<Vec2>,
+        paint: [u8; 3],
+        noise: f32,
+        legs: usize,
+    }
+    let seams: Vec<(u32, u32)> = seams.into_iter().filter(|&(_, pairs)| pairs >= TABLE_SEAM_PIXELS).map(|(k, _)| k).collect();
+    let mut facts: HashMap<u32, Top> = Default::default();
+    for key in seams.iter().flat_map(|&(a, b)| [a, b]) {
+        facts.entry(key).or_insert_with(|| {
+            let ids = &groups[&key];
+            let points: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).collect();
+            let noise = pc.noise(ids);
+            Top {
+                hull: pc.top_outline(ids, heights[key as usize]),
+                paint: pc.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default(),
+                noise,
+                legs: legs(&points, cfg, noise).unwrap_or(0),
+            }
+        });
+    }
+    let mut into: BTreeMap<u32, u32> = Default::default();
+    for (ka, kb) in seams {
+        let (a, b) = (&facts[&ka], &facts[&kb]);
+        let noise = a.noise.max(b.noise);
+        let margin = 0.05 + 2.0 * noise;
+        let meet = a.hull.iter().any(|&v| inside(&b.hull, v, margin)) || b.hull.iter().any(|&v| inside(&a.hull, v, margin));
+        if a.legs + b.legs <= 4
+            && (heights[ka as usize] - heights[kb as usize]).abs() <= 0.03 + 2.0 * noise
+            && colour::compatible(a.paint, b.paint, cfg.max_chroma, cfg.max_brightness_ratio)
+            && meet
+        {
+            let root = |mut k: u32| {
+                while let Some(&n) = into.get(&k) {
+                    k = n;
+                }
+                k
+            };
+            let (ra, rb) = (root(ka), root(kb));
+            if ra != rb {
+                into.insert(ra.max(rb), ra.min(rb));
+            }
+        }
+    }
+    for key in into.keys().rev().copied().collect::<Vec<_>>() {
+        let mut target = into[&key];
+        while let Some(&n) = into.get(&target) {
+            target = n;
+        }
+        move_group(groups, tables, key, target);
+    }
+}
+
+/// Whether an object is a top on legs, though its top was not seen as a support surface (a
+/// low camera sees it edge-on): its points in the lower half stand in two or more narrow
+/// clusters (legs, at most [`segment::LEG_SPAN`] across, noise allowing) under a top at
+/// least half a support's area across.
+pub(crate) fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
+    legs(points, cfg, sigma).is_some_and(|n| n >= 2)
+}
+
+/// The legs under a top (see [`stands_on_legs`]): the number of narrow clusters of lower
+/// points under its outline; None where there is no top half a support's area across, or
+/// something broad stands under it.
+fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<usize> {
+    let zmax = points.iter().map(|p| p[2]).fold(f32::MIN, f32::max);
+    if zmax < 0.3 {
+        return None;
+    }
+    let upper: Vec<Vec2> = points.iter().filter(|p| p[2] >= zmax - 0.1).map(|p| Vec2::new(p[0], p[1])).collect();
+    let hull = spatia_geom::convex_hull(upper);
+    if segment::polygon_area(&hull) < cfg.support_min_area / 2.0 {
+        return None;
+    }
+    // Lower points (off the floor) on a 3 cm grid, clustered by 8-neighbourhood of cells.
+    const CELL: f32 = 0.03;
+    let mut cells: HashMap<(i32, i32), usize> = Default::default();
+    for p in points.iter().filter(|p| p[2] < 0.5 * zmax && p[2] > 0.02 + 2.0 * sigma) {
+        *cells.entry(((p[0] / CELL).floor() as i32, (p[1] / CELL).floor() as i32)).or_default() += 1;
+    }
+    let mut seen: HashSet<(i32, i32)> = Default::default();
+    let mut legs = 0;
+    for &start in cells.keys() {
+        if !seen.insert(start) {
+            continue;
+        }
+        let (mut stack, mut n, mut lo, mut hi) = (vec![start], 0, Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
+        while let Some(c) = stack.pop() {
+            n += cells[&c];
+            let q = Vec2::new(c.0 as f32, c.1 as f32) * CELL;
+            lo = lo.inf(&q);
+            hi = hi.sup(&(q + Vec2::repeat(CELL)));
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    let nb = (c.0 + dx, c.1 + dy);
+                    if cells.contains_key(&nb) && seen.insert(nb) {
+                        stack.push(nb);
+                    }
+                }
+            }
+        }
+        if n < 10 {
+            continue;
+        }
+        // Something broad under the top (a box's side, a cabinet): not a table.
+        if (hi - lo).norm() > segment::LEG_SPAN + 4.0 * sigma {
+            return None;
+        }
+        // A leg beyond the top's visible outline (a back leg under a top seen edge-on,
+        // whose far part is hidden) is not counted, nor does it rule the table out.
+        if inside(&hull, (lo + hi) / 2.0, 0.1) {
+            legs += 1;
+        }
+    }
+    Some(legs)
+}
