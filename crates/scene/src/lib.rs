@@ -143,7 +143,7 @@ pub struct Object {
 impl Object {
     /// The surface `other` would rest on: for a box or cylinder (flat on top) its fitted
     /// top, which its highest points give even where what stands on it hides the rest of
-    /// the top; otherwise the 90th percentile of its heights over `other`'s footprint (its
+    /// the top; otherwise the highest level of its points over `other`'s footprint (its
     /// gravity-aligned box grown by 2 cm), or its top when none is there.
     pub fn top_under(&self, other: &Object) -> f32 {
         if matches!(self.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder) {
@@ -164,8 +164,14 @@ impl Object {
         if z.len() < 5 {
             return self.top();
         }
+        // The highest level there: the median of the points within noise of the highest
+        // (its 98th percentile, which an outlier does not move), as a leg or side under the
+        // footprint spreads points over every height below the surface.
         z.sort_by(f32::total_cmp);
-        z[z.len() * 9 / 10]
+        let high = z[z.len() * 49 / 50];
+        let band = z.partition_point(|&h| h < high - 3.0 * self.noise - 0.01);
+        let upper = &z[band..];
+        upper[upper.len() / 2]
     }
 
     /// Bottom of the completed shape (scene z).
@@ -617,11 +623,17 @@ impl Scene {
                 }
             }
         }
-        support(&mut objects, cfg);
-        // Refit resting boxes and cylinders down to their support: their foot is often hidden.
-        for o in objects.iter_mut() {
-            if matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder) && o.support_gap <= cfg.support_gap {
-                let base = o.bottom() - o.support_gap;
+        // The height of what each object rests on (None for what floats): boxes and
+        // cylinders are completed down to it, as their foot is often hidden and noise puts
+        // the points of a visible foot below the support as often as above.
+        let bases: Vec<Option<f32>> = support(&mut objects, cfg)
+            .into_iter()
+            .zip(&objects)
+            .map(|(gap, o)| (o.support_gap <= cfg.support_gap).then(|| o.bottom() - gap))
+            .collect();
+        for (o, base) in objects.iter_mut().zip(&bases) {
+            let Some(base) = *base else { continue };
+            if matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder) {
                 let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
                 if let Some(f) = fit(&o.points, &normals, Some(base), o.noise) {
                     let boxes = |c: ShapeClass| matches!(c, ShapeClass::Box | ShapeClass::Cube);
@@ -665,7 +677,7 @@ impl Scene {
                 },
             };
             if boxy && o.shape == ShapeClass::Cylinder {
-                let base = if o.support_gap <= cfg.support_gap { o.bottom() - o.support_gap } else { o.bottom() };
+                let base = bases[o.id as usize - 1].unwrap_or(o.bottom());
                 if let Some(b) = fit_box(&o.points, &normals, base) {
                     let e = b.extents();
                     o.shape = if e.max() <= CUBE_RATIO * e.min() { ShapeClass::Cube } else { ShapeClass::Box };
@@ -706,6 +718,19 @@ impl Scene {
                 }
                 k = e + 1;
             }
+            // Each column's upper edge, where it meets farther background.
+            let mut rims = Vec::new();
+            {
+                let mut highest = std::collections::BTreeMap::new();
+                for &i in px {
+                    highest.entry(i % w).or_insert(i);
+                }
+                for &i in highest.values() {
+                    if i >= w && silhouette(o.id, 2.0 * o.noise, i, i - w) {
+                        rims.push(sframe.to_scene(&intr.ray((i % w) as f32, (i / w) as f32 - 0.5)) - camera);
+                    }
+                }
+            }
             let pts: Vec<Vec3> = o.points.iter().map(|p| v3(*p)).collect();
             let side: Vec<bool> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize][2].abs() < 0.5).collect();
             // The top at the median of its up-facing points in its upper half (the floor
@@ -718,21 +743,33 @@ impl Scene {
                 .filter(|(i, p)| seg.normals[**i as usize][2] > 0.9 && p[2] > mid)
                 .map(|(_, p)| p[2])
                 .collect();
-            if tops.len() >= 10 {
-                let top = shape::median(tops);
-                let bottom = o.bottom();
-                if top > bottom {
-                    o.centre[2] = (top + bottom) / 2.0;
-                    o.size[2] = top - bottom;
-                }
-            }
+            let mut axis = None;
             if let Some((c, r)) = cylinder_from_outline(&pts, &left, &right, &side, camera, 1.0 / frame.intrinsics.fx) {
                 if r > 0.5 * o.size[0] / 2.0 && r < 2.0 * o.size[0] / 2.0 {
                     o.centre[0] = c.x;
                     o.centre[1] = c.y;
                     o.size[0] = 2.0 * r;
                     o.size[1] = 2.0 * r;
+                    axis = Some((c, r));
                 }
+            }
+            // Too little of the top seen face-on: the highest points, which noise raises,
+            // unless the outline's rim (see [`shape::top_from_outline`]) agrees within the
+            // noise; a mask that lost its upper edge puts that lower by more.
+            let top = if tops.len() >= 10 {
+                shape::median(tops)
+            } else {
+                let rim = axis.and_then(|(c, r)| shape::top_from_outline(&rims, camera, c, r));
+                match rim {
+                    Some(t) if (o.top() - t).abs() <= RIM_AGREES * o.noise => t,
+                    _ => o.top(),
+                }
+            };
+            // The foot on its support (a box fit turned cylinder above kept its own).
+            let bottom = bases[o.id as usize - 1].unwrap_or(o.bottom());
+            if top > bottom {
+                o.centre[2] = (top + bottom) / 2.0;
+                o.size[2] = top - bottom;
             }
         }
         for o in &mut objects {
@@ -869,6 +906,10 @@ pub const BOX_SQUARENESS: f32 = 0.6;
 /// ...and at most this, a cylinder; in between the fit's choice stands.
 pub const CYLINDER_SQUARENESS: f32 = 0.25;
 
+/// A noisy cylinder's top from its outline's rim is taken where it lies within this many
+/// times the depth noise of its highest points' (which noise raises by about two).
+pub const RIM_AGREES: f32 = 3.0;
+
 /// With noisy depth a cross-section whose circle and corner fits differ by less than this
 /// (chi-square per column) leaves the choice to the side normals' squareness.
 const SECTION_MARGIN: f32 = 0.1;
@@ -948,8 +989,9 @@ fn footprint_overlap_hull(a: &Object, b_hull: &[Vec2]) -> f32 {
 
 /// What rests on what: the supporter is the object whose top (under the object's footprint)
 /// is nearest below the object's bottom, within `support_gap`, with footprints overlapping
-/// by more than `support_overlap`; otherwise the floor.
-fn support(objects: &mut [Object], cfg: &SceneConfig) {
+/// by more than `support_overlap`; otherwise the floor. Returns each object's signed gap
+/// (negative where its lowest points are below its support's top).
+fn support(objects: &mut [Object], cfg: &SceneConfig) -> Vec<f32> {
     let hulls: Vec<Vec<Vec2>> = objects.iter().map(floor_hull).collect();
     let mut result = Vec::new();
     for a in objects.iter() {
@@ -977,10 +1019,15 @@ fn support(objects: &mut [Object], cfg: &SceneConfig) {
             _ => (None, floor_gap),
         });
     }
-    for (o, (on, gap)) in objects.iter_mut().zip(result) {
-        o.on = on;
-        o.support_gap = gap.max(0.0);
-    }
+    result
+        .into_iter()
+        .zip(objects.iter_mut())
+        .map(|((on, gap), o)| {
+            o.on = on;
+            o.support_gap = gap.max(0.0);
+            gap
+        })
+        .collect()
 }
 
 /// Unique names: "{colour} {label}" (tables and user labels by label alone), then

@@ -380,3 +380,25 @@ fn a_cylinder_on_a_cylinder_reaches_down_to_its_top_not_below() {
     let truth = c.truth.objects.iter().find(|t| t.name == "pink cylinder").expect("truth");
     assert!((pink.size[2] - truth.size[2]).abs() <= 0.1 * truth.size[2], "height {} vs {}", pink.size[2], truth.size[2]);
 }
+
+/// The fitted height of the object matched to the truth's `truth`, and the true height.
+fn noisy_height(seed: u64, truth: &str) -> (f32, f32) {
+    let c = case(seed, true);
+    let ti = c.truth.objects.iter().position(|t| t.name == truth).expect("truth");
+    let (_, pi, _) = matches(&c, 0).into_iter().find(|m| m.0 == ti).expect("matched");
+    let p = &c.scene.objects[pi.expect("found")];
+    (p.size[2], c.truth.objects[ti].size[2])
+}
+
+// Regression (issue 3): under noise a red cylinder on the floor 5 m away had points of its
+// foot 4.6 cm below the floor, and it was completed down to them, not to the floor (19 % too
+// tall); a magenta cylinder on a table above a leg rested on the leg's points under it, 5 cm
+// below the top (13 % too tall); an orange cylinder whose top is not seen face-on took its
+// height from its highest points, which noise raises (11 % too tall).
+#[test]
+fn noisy_cylinders_stand_on_their_support_and_reach_their_top() {
+    for (seed, name) in [(3, "red cylinder"), (1, "magenta cylinder"), (49, "orange cylinder")] {
+        let (got, want) = noisy_height(seed, name);
+        assert!((got - want).abs() <= 0.1 * want, "seed {seed} {name}: height {got} vs {want}");
+    }
+}
