@@ -718,23 +718,30 @@ impl Scene {
                 }
                 k = e + 1;
             }
-            // Each column's upper edge, where it meets farther background.
-            let mut rims = Vec::new();
-            {
-                let mut highest = std::collections::BTreeMap::new();
-                for &i in px {
-                    highest.entry(i % w).or_insert(i);
-                }
-                for &i in highest.values() {
-                    if i >= w && silhouette(o.id, 2.0 * o.noise, i, i - w) {
-                        rims.push(sframe.to_scene(&intr.ray((i % w) as f32, (i / w) as f32 - 0.5)) - camera);
-                    }
-                }
-            }
             let pts: Vec<Vec3> = o.points.iter().map(|p| v3(*p)).collect();
             let side: Vec<bool> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize][2].abs() < 0.5).collect();
+            if let Some((c, r)) = cylinder_from_outline(&pts, &left, &right, &side, camera, 1.0 / frame.intrinsics.fx) {
+                if r > 0.5 * o.size[0] / 2.0 && r < 2.0 * o.size[0] / 2.0 {
+                    o.centre[0] = c.x;
+                    o.centre[1] = c.y;
+                    o.size[0] = 2.0 * r;
+                    o.size[1] = 2.0 * r;
+                }
+            }
+        }
+        // Noisy boxes' and cylinders' heights (the highest points are raised by the noise),
+        // from the bottom of each stack up, so that what stands on one meets its new top.
+        let mut order: Vec<usize> = (0..objects.len()).collect();
+        order.sort_by(|&a, &b| objects[a].bottom().total_cmp(&objects[b].bottom()));
+        for k in order {
+            let o = &objects[k];
+            if o.noise < NOISY_DEPTH || !matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder) {
+                continue;
+            }
             // The top at the median of its up-facing points in its upper half (the floor
-            // round its foot faces up too), not at the highest point, which noise raises.
+            // round its foot faces up too); with too few seen, at the median height of the
+            // mask's upper edge where it meets farther background (the far edge of the top,
+            // or the top of the sides where the top is seen edge-on).
             let mid = o.centre[2];
             let tops: Vec<f32> = o
                 .pixel_ids
@@ -743,31 +750,28 @@ impl Scene {
                 .filter(|(i, p)| seg.normals[**i as usize][2] > 0.9 && p[2] > mid)
                 .map(|(_, p)| p[2])
                 .collect();
-            let mut axis = None;
-            if let Some((c, r)) = cylinder_from_outline(&pts, &left, &right, &side, camera, 1.0 / frame.intrinsics.fx) {
-                if r > 0.5 * o.size[0] / 2.0 && r < 2.0 * o.size[0] / 2.0 {
-                    o.centre[0] = c.x;
-                    o.centre[1] = c.y;
-                    o.size[0] = 2.0 * r;
-                    o.size[1] = 2.0 * r;
-                    axis = Some((c, r));
-                }
-            }
-            // Too little of the top seen face-on: the highest points, which noise raises,
-            // unless the outline's rim (see [`shape::top_from_outline`]) agrees within the
-            // noise; a mask that lost its upper edge puts that lower by more.
             let top = if tops.len() >= 10 {
                 shape::median(tops)
             } else {
-                let rim = axis.and_then(|(c, r)| shape::top_from_outline(&rims, camera, c, r));
-                match rim {
-                    Some(t) if (o.top() - t).abs() <= RIM_AGREES * o.noise => t,
-                    _ => o.top(),
+                let mut highest = std::collections::BTreeMap::new();
+                for &i in &mask_pixels[k] {
+                    highest.entry(i % w).or_insert(i);
                 }
+                let edge: Vec<f32> = highest
+                    .into_values()
+                    .filter(|&i| i >= w && known[i] && silhouette(o.id, 2.0 * o.noise, i, i - w))
+                    .map(|i| seg.points[i][2])
+                    .collect();
+                if edge.len() >= 3 { shape::median(edge) } else { o.top() }
             };
             // The foot on its support (a box fit turned cylinder above kept its own).
-            let bottom = bases[o.id as usize - 1].unwrap_or(o.bottom());
+            let bottom = match (bases[k], o.on) {
+                (Some(_), Some(s)) => objects[s as usize - 1].top_under(o),
+                (Some(base), None) => base,
+                (None, _) => o.bottom(),
+            };
             if top > bottom {
+                let o = &mut objects[k];
                 o.centre[2] = (top + bottom) / 2.0;
                 o.size[2] = top - bottom;
             }
@@ -905,10 +909,6 @@ fn side_squareness(normals: &[[f32; 3]]) -> Option<f32> {
 pub const BOX_SQUARENESS: f32 = 0.6;
 /// ...and at most this, a cylinder; in between the fit's choice stands.
 pub const CYLINDER_SQUARENESS: f32 = 0.25;
-
-/// A noisy cylinder's top from its outline's rim is taken where it lies within this many
-/// times the depth noise of its highest points' (which noise raises by about two).
-pub const RIM_AGREES: f32 = 3.0;
 
 /// With noisy depth a cross-section whose circle and corner fits differ by less than this
 /// (chi-square per column) leaves the choice to the side normals' squareness.

@@ -455,46 +455,6 @@ pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Obb
     Some(Obb::upright(axis, centre, half + Vec2::repeat(grow), z, z))
 }
 
-/// The height of an upright cylinder's top from its outline, for depth too noisy to measure
-/// it: the ray through the upper edge of each column of its mask (`rims`: directions from
-/// `camera`, scene frame, each through the edge of a top pixel whose upper neighbour is
-/// farther background) grazes the far half of the top's rim, so where it meets the far side
-/// of the circle of centre `axis` and `radius` in the floor plane gives the top's height.
-/// Columns whose ray passes farther than [`RIM_COLUMNS`] radii from the axis meet the rim
-/// at a glancing angle and are left out. The median over the columns; None with fewer
-/// than three.
-pub fn top_from_outline(rims: &[Vec3], camera: Vec3, axis: Vec2, radius: f32) -> Option<f32> {
-    let c = axis - camera.xy();
-    let mut heights: Vec<f32> = rims
-        .iter()
-        .filter_map(|d| {
-            let flat = d.xy();
-            let len = flat.norm();
-            if len < 1e-6 {
-                return None;
-            }
-            let u = flat / len;
-            // Along the floor-plane direction u: closest approach to the axis, then the far crossing.
-            let along = u.dot(&c);
-            let off2 = c.norm_squared() - along * along;
-            if along <= 0.0 || off2 > (RIM_COLUMNS * radius).powi(2) {
-                return None;
-            }
-            let s = along + (radius * radius - off2).sqrt();
-            Some(camera.z + d.z * s / len)
-        })
-        .collect();
-    (heights.len() >= 3).then(|| {
-        let m = heights.len() / 2;
-        *heights.select_nth_unstable_by(m, f32::total_cmp).1
-    })
-}
-
-/// Columns within this share of the radius from a cylinder's axis measure its top (see
-/// [`top_from_outline`]): farther out the ray meets the rim so obliquely that a pixel of
-/// outline moves the height by more than it does at the middle.
-pub const RIM_COLUMNS: f32 = 0.7;
-
 /// An upright cylinder's axis and radius from its outline, for depth too noisy to fit: the
 /// left and right edges of its silhouette are vertical planes through the camera tangent
 /// to it, so in the floor plane the directions from the camera to its leftmost and
@@ -563,25 +523,6 @@ pub fn cylinder_from_outline(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_cylinder_top_from_the_rays_grazing_its_far_rim() {
-        // Camera 1.5 m up; a cylinder of radius 0.1 m 3 m ahead, its top at 0.5 m. The ray
-        // of each column grazes the far half of the top's rim.
-        let camera = Vec3::new(0.0, 0.0, 1.5);
-        let (axis, r, top) = (Vec2::new(0.2, 3.0), 0.1f32, 0.5f32);
-        let rims: Vec<Vec3> = (0..=12)
-            .map(|k| {
-                let a = std::f32::consts::PI * k as f32 / 12.0;
-                Vec3::new(axis.x + r * a.cos(), axis.y + r * a.sin(), top) - camera
-            })
-            .collect();
-        let got = top_from_outline(&rims, camera, axis, r).expect("enough columns");
-        assert!((got - top).abs() < 1e-4, "{got}");
-        // A wrong radius moves it; too few columns give none.
-        assert!(top_from_outline(&rims, camera, axis, 0.12).is_some_and(|t| t < top - 0.001));
-        assert!(top_from_outline(&rims[..2], camera, axis, r).is_none());
-    }
 
     /// Unit rays through the pixels of a pinhole camera (focal `f`, centre 0) for which
     /// `inside(u, v)` holds, and whether each is on the outline (a 4-neighbour outside).
