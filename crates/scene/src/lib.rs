@@ -418,7 +418,9 @@ impl Scene {
                 // With noisy depth the top's outline, from its pixels' directions, is truer
                 // than the box of the points, which noise along the line of sight widens.
                 if noise >= NOISY_DEPTH {
-                    let on_top: Vec<Vec3> = ids.iter().filter(|&&i| is_top(i)).map(|&i| v3(seg.points[i as usize])).collect();
+                    let top_px: Vec<u32> = ids.iter().copied().filter(|&i| is_top(i)).collect();
+                    let face = tables::top_without_rim(&top_px, ids, cam, &seg.points, w, frame.intrinsics.fx, noise);
+                    let on_top: Vec<Vec3> = face.iter().map(|&i| v3(seg.points[i as usize])).collect();
                     if let Some(t) = top_face(&on_top, camera, noise, 1.0 / frame.intrinsics.fx) {
                         let (e, height) = (t.extents(), t.centre.z);
                         fb.centre = Vec3::new(t.centre.x, t.centre.y, height / 2.0);

@@ -483,3 +483,111 @@ fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<usize> {
     }
     Some(legs)
 }
+
+/// Depth below a table's top within which its edge's side face (the top's thickness, an
+/// apron) is looked for, metres.
+const RIM_DEPTH: f32 = 0.15;
+
+/// The pixels of a table's top face without its rim: the side faces of the top (its
+/// thickness, an apron) lie under the top's near edges, within noise of its plane where
+/// depth is noisy, and their rays meet the plane short of the edge, so a top measured
+/// through its pixels' rays (see [`shape::top_face`]) would reach towards the camera by
+/// the thickness over the tangent of the view's slope. In each image column where the
+/// group's run of pixels under the top ends on farther background within [`RIM_DEPTH`] of
+/// the top, that end is the rim's lower edge; the rim's height in the image (in metres at
+/// each pixel's range) is where the heights up the columns from there reach the top's
+/// (their medians over all such columns, in centimetre steps, within noise). Top pixels
+/// that high above the lower edge, or above the lowest top pixel where a leg goes on
+/// down, are dropped; where something nearer hides the edge, none. `top` are the top's
+/// pixels, `group` all the table's (ascending), `cam` the camera-frame points and
+/// `points` the scene-frame ones, `w` the image width, `fx` the focal length in pixels
+/// and `noise` the depth noise.
+pub fn top_without_rim(top: &[u32], group: &[u32], cam: &[[f32; 3]], points: &[[f32; 3]], w: usize, fx: f32, noise: f32) -> Vec<u32> {
+    if top.len() < 30 {
+        return top.to_vec();
+    }
+    let height = shape::median(top.iter().map(|&i| points[i as usize][2]).collect());
+    let member = |i: usize| group.binary_search(&(i as u32)).is_ok();
+    let range = |i: usize| {
+        let p = cam[i];
+        (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt()
+    };
+    // The lowest top pixel of each column.
+    let mut lowest: BTreeMap<usize, usize> = BTreeMap::new();
+    for &i in top {
+        let i = i as usize;
+        let e = lowest.entry(i % w).or_insert(i);
+        *e = (*e).max(i);
+    }
+    let rows = cam.len() / w;
+    // Per column: Some(lower edge) where the rim's foot is seen, None where a leg goes on.
+    let mut feet: BTreeMap<usize, Option<usize>> = BTreeMap::new();
+    for (&x, &b) in &lowest {
+        let mut end = b;
+        while end / w + 1 < rows && member(end + w) && points[end + w][2] > height - RIM_DEPTH {
+            end += w;
+        }
+        let below = end + w;
+        if end / w + 1 < rows && member(below) {
+            feet.insert(x, None);
+        } else if end / w + 1 < rows && cam[below][2] > 0.0 && range(below) < range(end) - 2.0 * noise {
+            continue; // hidden by something nearer
+        } else {
+            feet.insert(x, Some(end));
+        }
+    }
+    // Median height against the height in the image above the rim's foot.
+    const STEP: f32 = 0.01;
+    let bins = (RIM_DEPTH / STEP) as usize * 2;
+    let mut profile: Vec<Vec<f32>> = vec![Vec::new(); bins];
+    for &foot in feet.values().flatten() {
+        let mut i = foot;
+        loop {
+            let u = (foot / w - i / w) as f32 * range(i) / fx;
+            let b = (u / STEP) as usize;
+            if b >= bins {
+                break;
+            }
+            if cam[i][2] > 0.0 {
+                profile[b].push(points[i][2] - height);
+            }
+            if i < w || !member(i - w) {
+                break;
+            }
+            i -= w;
+        }
+    }
+    // The spread of heights on the face itself, from the upper half of the profile.
+    let far: Vec<f32> = profile[bins / 2..].iter().flatten().copied().collect();
+    if far.len() < 10 {
+        return top.to_vec();
+    }
+    let spread = 1.4826 * shape::median(far.iter().map(|d| d.abs()).collect());
+    let mut rim = 0.0;
+    for (b, dz) in profile.iter().enumerate().take(bins / 2) {
+        if dz.len() < 5 {
+            break;
+        }
+        let tol = (2.5 * spread / (dz.len() as f32).sqrt()).max(0.005);
+        if shape::median(dz.clone()) >= -tol {
+            break;
+        }
+        rim = (b + 1) as f32 * STEP;
+    }
+    if rim == 0.0 {
+        return top.to_vec();
+    }
+    top.iter()
+        .copied()
+        .filter(|&i| {
+            let i = i as usize;
+            let (x, y) = (i % w, i / w);
+            let from = match feet.get(&x) {
+                Some(Some(foot)) => foot / w,
+                Some(None) => lowest[&x] / w,
+                None => return true,
+            };
+            (from - y) as f32 * range(i) / fx >= rim
+        })
+        .collect()
+}
