@@ -240,7 +240,9 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
 
 /// A table's leg that noise (or its top, hiding its upper end) kept apart from the table
 /// stands as a thin upright thing under the table: from the floor (its lowest point within
-/// 5 cm and twice the noise of it) up to 60 % of the table's height or more but no higher
+/// 5 cm and twice the noise of it) up to 60 % of the table's height or more (a third, for
+/// the lower part of a leg that stands within [`LEG_RIM`] of the top's edge and is no
+/// deeper than a leg, four times the noise allowed) but no higher
 /// than its top (3 cm and twice the noise allowed), no wider across the line of sight than a
 /// leg ([`SPLIT_WIDTH`], the median over its rows in the photo) and at least
 /// [`LEG_SLENDERNESS`] times as tall as that, its centre within the
@@ -293,11 +295,18 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
             continue;
         }
         let own = paint(ids);
+        // Or a leg's lower part, its upper part lost to noise: at least a third of the
+        // table's height, under the band of the top's outline where legs stand, and thin
+        // both ways on the floor (a box seen on its narrow face is deep).
+        let thin = || {
+            let points: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).collect();
+            spatia_geom::Obb::gravity_aligned(&points).is_some_and(|b| b.half.x.max(b.half.y) * 2.0 <= SPLIT_WIDTH + 4.0 * noise)
+        };
         let table = tops.iter().find(|(_, height, hull, tp)| {
             zhi <= height + 0.03 + 2.0 * noise
-                && zhi >= 0.6 * height
                 && inside(hull, centre, 0.1 + 2.0 * noise)
                 && colour::compatible(own, *tp, cfg.max_chroma * 1.5, 3.0)
+                && (zhi >= 0.6 * height || (zhi >= height / 3.0 && !inside(hull, centre, -LEG_RIM) && thin()))
         });
         if let Some(t) = table {
             joined.push((*key, t.0));
@@ -307,6 +316,9 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
         move_group(groups, tables, from, to);
     }
 }
+
+/// Legs stand within this of the edge of a table's top (metres; see [`join_lost_legs`]).
+const LEG_RIM: f32 = 0.15;
 
 /// How many times as tall as it is wide a leg left apart from its table is at least (see
 /// [`join_lost_legs`]); a box on the floor seen on its narrow face is less.

@@ -425,3 +425,19 @@ fn a_noisy_table_top_does_not_reach_past_its_near_edge() {
         }
     }
 }
+
+// Regression (issue 3): under noise the lower part of a table's leg, 4-5 m away, stood apart
+// from its table (its upper part lost to noise) and was reported as a thin box on the floor
+// (seeds 57 and 66); a leg's lower part a third of the table's height or more, thin both
+// ways, under the band of the top's outline where legs stand, joins the table. A box beside
+// a table's leg, seen on its narrow face without noise, stays a box (seed 76).
+#[test]
+fn the_lower_part_of_a_noisy_table_leg_is_not_an_object() {
+    for (seed, noise) in [(57, true), (66, true), (76, false)] {
+        let c = case(seed, noise);
+        let visible = matches(&c, 150).len();
+        let glimpsed = c.truth.objects.iter().filter(|t| t.pixels >= 40).count();
+        let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
+        assert!((visible..=glimpsed).contains(&names.len()), "seed {seed}: {names:?}, {visible} visible");
+    }
+}
