@@ -156,7 +156,9 @@ fn noisy_scenes_match_the_truth() {
     assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
     assert!(st.rate(st.shape_ok) >= 0.91, "shape {}", st.rate(st.shape_ok));
-    assert!(st.rate(st.size_ok) >= 0.66, "size and centre {}", st.rate(st.size_ok));
+    // Heights from supports and mask edges, tables' tops without their rims (issue 3: 0.69
+    // from the highest and lowest points).
+    assert!(st.rate(st.size_ok) >= 0.76, "size and centre {}", st.rate(st.size_ok));
 }
 
 #[test]
