@@ -586,7 +586,10 @@ impl Scene {
             let px = &mask_pixels[o.id as usize - 1];
             let rays: Vec<Vec3> = px.iter().map(|&i| ray(i)).collect();
             let ranges: Vec<f32> = px.iter().map(|&i| if known[i] { v3(cam[i]).norm() } else { 0.0 }).collect();
-            let outline: Vec<bool> = px.iter().map(|&i| on_silhouette(o.id, 2.0 * o.noise, i)).collect();
+            // Only where the background stands clearly farther: where the floor took the
+            // foot (a dark ball's, whose paint the floor's test cannot tell), the mask's
+            // lower edge meets floor at the ball's own depth and is no outline.
+            let outline: Vec<bool> = px.iter().map(|&i| on_silhouette(o.id, -2.0 * o.noise, i)).collect();
             if let Some((c, r)) = sphere_from_outline(&rays, &ranges, &outline, 1.0 / intr.fx) {
                 if r > 0.5 * o.size[0] / 2.0 && r < 2.0 * o.size[0] / 2.0 {
                     let c = sframe.to_scene(&c);
