@@ -653,6 +653,14 @@ impl Scene {
                 }
             }
         }
+        // How many normal windows span an object's columns in the photo.
+        let windows = |o: &Object| {
+            let mut columns: Vec<u32> = o.pixel_ids.iter().map(|&i| i % w as u32).collect();
+            columns.sort_unstable();
+            columns.dedup();
+            let z = shape::median(o.pixel_ids.iter().map(|&i| cam[i as usize][2]).collect());
+            columns.len() as f32 / (2 * noise::radius(z, sigma(z), frame.intrinsics.fx) + 1) as f32
+        };
         // With noisy depth a box and a cylinder fit about equally well; the directions of
         // their sides (smoothed over a window that grows with the noise) still differ: a
         // box's fall on two directions at right angles, a cylinder's spread round.
@@ -676,9 +684,11 @@ impl Scene {
                     let flat = s.radius > FLAT_RADIUS * o.visible_size[0].max(o.visible_size[1]);
                     (s.corner < s.circle || flat, s.circle < s.corner && !flat)
                 }
+                // (Only where the normals' window spans a small share of the object's
+                // columns: over a narrow thing it averages every side into one direction.)
                 _ => match side_squareness(&normals) {
-                    Some(square) => (square >= BOX_SQUARENESS, square <= CYLINDER_SQUARENESS),
-                    None => continue,
+                    Some(square) if windows(o) >= SQUARENESS_WINDOWS => (square >= BOX_SQUARENESS, square <= CYLINDER_SQUARENESS),
+                    _ => continue,
                 },
             };
             if boxy && o.shape == ShapeClass::Cylinder {
@@ -915,6 +925,10 @@ fn side_squareness(normals: &[[f32; 3]]) -> Option<f32> {
 pub const BOX_SQUARENESS: f32 = 0.6;
 /// ...and at most this, a cylinder; in between the fit's choice stands.
 pub const CYLINDER_SQUARENESS: f32 = 0.25;
+
+/// The squareness is asked only of things at least this many normal windows wide: over
+/// fewer, the windows average every side of a narrow cylinder into one direction.
+const SQUARENESS_WINDOWS: f32 = 2.0;
 
 /// With noisy depth a cross-section whose circle and corner fits differ by less than this
 /// (chi-square per column) leaves the choice to the side normals' squareness.

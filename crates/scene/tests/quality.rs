@@ -455,3 +455,14 @@ fn a_noisy_black_ball_on_the_floor_keeps_its_size() {
         assert!((got - want).abs() <= 0.1 * want, "seed {seed}: diameter {got} vs {want}");
     }
 }
+
+// Regression (issue 3): a narrow cylinder under noise (a normal window a third of its width
+// or more) had side normals all averaged into one direction, which read as a box's face:
+// the side normals' squareness is asked only of things two windows wide or more.
+#[test]
+fn a_narrow_noisy_cylinder_is_not_a_box() {
+    for (seed, name) in [(26, "purple cylinder"), (99, "red cylinder")] {
+        let (shape, names) = noisy_shape(seed, name);
+        assert_eq!(shape, ShapeClass::Cylinder, "seed {seed} {name}: {names:?}");
+    }
+}
