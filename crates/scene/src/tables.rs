@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use spatia_geom::math::Vec2;
+use spatia_geom::math::{Vec2, v3};
 
 use crate::config::SceneConfig;
 use crate::segment::{self, Segmentation, inside};
@@ -520,10 +520,7 @@ pub fn top_without_rim(top: &[u32], group: &[u32], cam: &[[f32; 3]], points: &[[
     }
     let height = shape::median(top.iter().map(|&i| points[i as usize][2]).collect());
     let member = |i: usize| group.binary_search(&(i as u32)).is_ok();
-    let range = |i: usize| {
-        let p = cam[i];
-        (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt()
-    };
+    let range = |i: usize| v3(cam[i]).norm();
     // The lowest top pixel of each column.
     let mut lowest: BTreeMap<usize, usize> = BTreeMap::new();
     for &i in top {
@@ -531,21 +528,22 @@ pub fn top_without_rim(top: &[u32], group: &[u32], cam: &[[f32; 3]], points: &[[
         let e = lowest.entry(i % w).or_insert(i);
         *e = (*e).max(i);
     }
-    let rows = cam.len() / w;
+    let below = |i: usize| Some(i + w).filter(|&j| j < cam.len());
     // Per column: Some(lower edge) where the rim's foot is seen, None where a leg goes on.
     let mut feet: BTreeMap<usize, Option<usize>> = BTreeMap::new();
     for (&x, &b) in &lowest {
         let mut end = b;
-        while end / w + 1 < rows && member(end + w) && points[end + w][2] > height - RIM_DEPTH {
-            end += w;
+        while let Some(j) = below(end).filter(|&j| member(j) && points[j][2] > height - RIM_DEPTH) {
+            end = j;
         }
-        let below = end + w;
-        if end / w + 1 < rows && member(below) {
-            feet.insert(x, None);
-        } else if end / w + 1 < rows && cam[below][2] > 0.0 && range(below) < range(end) - 2.0 * noise {
-            continue; // hidden by something nearer
-        } else {
-            feet.insert(x, Some(end));
+        match below(end) {
+            Some(j) if member(j) => {
+                feet.insert(x, None);
+            }
+            Some(j) if cam[j][2] > 0.0 && range(j) < range(end) - 2.0 * noise => {} // hidden by something nearer
+            _ => {
+                feet.insert(x, Some(end));
+            }
         }
     }
     // Median height against the height in the image above the rim's foot.

@@ -3,7 +3,7 @@
 use spatia_scene::ShapeClass;
 use spatia_synth::{Colour, ShapeKind};
 
-use crate::util::{case, matches};
+use crate::util::{case, matched, matches};
 
 fn shape_ok(truth: ShapeKind, got: ShapeClass, label: &str) -> bool {
     match truth {
@@ -251,8 +251,7 @@ fn a_table_top_seen_edge_on_is_not_an_object_of_its_own() {
 fn noisy_shape(seed: u64, truth: &str) -> (ShapeClass, Vec<String>) {
     let c = case(seed, true);
     let names: Vec<String> = c.scene.objects.iter().map(|o| o.name.clone()).collect();
-    let ti = c.truth.objects.iter().position(|t| t.name == truth).unwrap_or_else(|| panic!("truth has no {truth}"));
-    let (_, pi, _) = matches(&c, 0).into_iter().find(|m| m.0 == ti).unwrap_or_else(|| panic!("{truth} not matched"));
+    let (_, pi, _) = matched(&c, truth);
     let pi = pi.unwrap_or_else(|| panic!("{truth} not found: {names:?}"));
     (c.scene.objects[pi].shape, names)
 }
@@ -296,8 +295,7 @@ fn a_noisy_cylinder_lit_from_the_side_is_not_a_sphere() {
 fn a_far_table_whose_top_lost_half_its_depth_is_one_table() {
     let c = case(14, true);
     let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
-    let ti = c.truth.objects.iter().position(|t| t.name == "brown table").expect("truth has a brown table");
-    let (_, pi, iou) = matches(&c, 0).into_iter().find(|m| m.0 == ti).expect("matched");
+    let (_, pi, iou) = matched(&c, "brown table");
     let table = &c.scene.objects[pi.unwrap_or_else(|| panic!("no table: {names:?}"))];
     assert_eq!(table.label, "table", "{names:?}");
     assert!(iou >= 0.8, "IoU {iou}: {names:?}");
@@ -312,8 +310,7 @@ fn a_noisy_table_split_down_its_top_is_one_table() {
     let c = case(99, true);
     let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(c.scene.objects.iter().filter(|o| o.label == "table").count(), 1, "{names:?}");
-    let ti = c.truth.objects.iter().position(|t| t.name == "table").expect("truth has a table");
-    let (_, _, iou) = matches(&c, 0).into_iter().find(|m| m.0 == ti).expect("matched");
+    let (_, _, iou) = matched(&c, "table");
     assert!(iou >= 0.9, "IoU {iou}: {names:?}");
 }
 
@@ -326,8 +323,7 @@ fn a_noisy_sphere_by_a_table_leg_is_not_part_of_the_table() {
     let (shape, names) = noisy_shape(96, "gray sphere");
     assert_eq!(shape, ShapeClass::Sphere, "{names:?}");
     let c = case(96, true);
-    let ti = c.truth.objects.iter().position(|t| t.name == "gray sphere").expect("truth has a gray sphere");
-    let (_, _, iou) = matches(&c, 0).into_iter().find(|m| m.0 == ti).expect("matched");
+    let (_, _, iou) = matched(&c, "gray sphere");
     assert!(iou >= 0.7, "IoU {iou}: {names:?}");
 }
 
@@ -338,8 +334,7 @@ fn a_noisy_sphere_by_a_table_leg_is_not_part_of_the_table() {
 fn a_low_box_of_another_paint_than_the_floor_is_found_under_noise() {
     let c = case(35, true);
     let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
-    let ti = c.truth.objects.iter().position(|t| t.name == "cyan box").expect("truth has a cyan box");
-    let (_, pi, iou) = matches(&c, 0).into_iter().find(|m| m.0 == ti).expect("matched");
+    let (_, pi, iou) = matched(&c, "cyan box");
     let found = &c.scene.objects[pi.unwrap_or_else(|| panic!("no cyan box: {names:?}"))];
     assert_eq!(found.colour.as_str(), "cyan", "{names:?}");
     assert!(iou >= 0.8, "IoU {iou}: {names:?}");
@@ -366,8 +361,7 @@ fn back_legs_hidden_under_a_noisy_top_belong_to_the_table() {
     let c = case(34, true);
     let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
     assert!(!names.iter().any(|n| n.contains("brown box")), "{names:?}");
-    let ti = c.truth.objects.iter().position(|t| t.name == "table").expect("truth has a table");
-    let (_, pi, iou) = matches(&c, 0).into_iter().find(|m| m.0 == ti).expect("matched");
+    let (_, pi, iou) = matched(&c, "table");
     assert!(pi.is_some_and(|p| c.scene.objects[p].label == "table") && iou >= 0.8, "IoU {iou}: {names:?}");
 }
 
@@ -386,8 +380,7 @@ fn a_cylinder_on_a_cylinder_reaches_down_to_its_top_not_below() {
 /// The fitted height of the object matched to the truth's `truth`, and the true height.
 fn noisy_height(seed: u64, truth: &str) -> (f32, f32) {
     let c = case(seed, true);
-    let ti = c.truth.objects.iter().position(|t| t.name == truth).expect("truth");
-    let (_, pi, _) = matches(&c, 0).into_iter().find(|m| m.0 == ti).expect("matched");
+    let (ti, pi, _) = matched(&c, truth);
     let p = &c.scene.objects[pi.expect("found")];
     (p.size[2], c.truth.objects[ti].size[2])
 }
@@ -415,8 +408,7 @@ fn noisy_boxes_and_cylinders_stand_on_their_support_and_reach_their_top() {
 fn a_noisy_table_top_does_not_reach_past_its_near_edge() {
     for (seed, name) in [(30, "right table"), (27, "black table"), (84, "gray table")] {
         let c = case(seed, true);
-        let ti = c.truth.objects.iter().position(|t| t.name == name).expect("truth");
-        let (_, pi, _) = matches(&c, 0).into_iter().find(|m| m.0 == ti).expect("matched");
+        let (ti, pi, _) = matched(&c, name);
         let p = &c.scene.objects[pi.expect("found")];
         let t = &c.truth.objects[ti];
         let (mut got, mut want) = ([p.size[0], p.size[1]], [t.size[0], t.size[1]]);

@@ -44,6 +44,13 @@ pub fn case(seed: u64, noise: bool) -> Case {
     Case { truth, render: view, scene, dir }
 }
 
+/// The ground-truth object named `truth` and the predicted object that best overlaps it:
+/// (truth index, predicted index or None, IoU).
+pub fn matched(c: &Case, truth: &str) -> (usize, Option<usize>, f32) {
+    let ti = c.truth.objects.iter().position(|t| t.name == truth).unwrap_or_else(|| panic!("truth has no {truth}"));
+    matches(c, 0).into_iter().find(|m| m.0 == ti).unwrap_or_else(|| panic!("{truth} not matched"))
+}
+
 /// For each ground-truth object visible enough to be found, the predicted object with the
 /// best pixel IoU: (truth index, predicted index or None, IoU).
 pub fn matches(c: &Case, min_pixels: usize) -> Vec<(usize, Option<usize>, f32)> {
