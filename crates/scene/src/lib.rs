@@ -294,9 +294,11 @@ impl Scene {
         let mut surface = GridSurface::from_frame(frame, &cfg.mesh);
         let noise_scale = noise::scale(&surface, cfg);
         let sigma = |z: f32| noise::sigma(noise_scale, cfg, z);
-        surface.normals = noise::smooth_normals(&surface, &sigma, frame.intrinsics.fx);
+        let radii = noise::radii(&surface, &sigma, frame.intrinsics.fx);
+        let level = noise::level_normals(&surface, &radii);
+        surface.normals = noise::smooth_normals(&surface, &radii);
         let (sframe, planes) = surface.scene_frame(&cfg.ransac);
-        let mut seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg, &sigma, frame.intrinsics.fx);
+        let mut seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg, &sigma, frame.intrinsics.fx, level.as_deref());
 
         // Object pixel lists, from the segmentation or the user's masks.
         let mut groups: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();

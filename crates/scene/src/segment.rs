@@ -260,6 +260,7 @@ fn bounds_the_room(
 
 /// Segments a frame whose geometry, planes and scene frame are known.
 /// `fx` is the focal length in pixels (the spacing of neighbouring pixels at range z is z / fx).
+#[allow(clippy::too_many_arguments)]
 pub fn segment(
     surface: &GridSurface,
     rgb: &RgbImage,
@@ -268,6 +269,7 @@ pub fn segment(
     cfg: &SceneConfig,
     sigma: &dyn Fn(f32) -> f32,
     fx: f32,
+    level: Option<&[[f32; 3]]>,
 ) -> Segmentation {
     let (w, h) = (surface.points.width(), surface.points.height());
     let n_px = w * h;
@@ -387,29 +389,51 @@ pub fn segment(
         };
     }
 
-    // Up-facing patches large enough to hold things are support surfaces.
+    // Up-facing patches large enough to hold things are support surfaces: by the smoothed
+    // normals, or, with noisy depth, by the plane through the noise's wider window
+    // (`noise::level_normals`: a far top seen at a grazing angle).
     let up = |i: usize| normals[i][2] > cos_up;
+    let flat: Vec<bool> = match level {
+        Some(l) => (0..n_px).map(|i| up(i) || (rot * v3(l[i])).z > cos_up).collect(),
+        None => (0..n_px).map(up).collect(),
+    };
+    // A point's height is known far better than its range where the ray is near level: the
+    // depth's noise moves it along its ray, which changes its height by the ray's slope.
+    let eye = frame.to_scene(&Vec3::zeros());
+    let height_sigma = |i: usize| {
+        let ray = v3(points[i]) - eye;
+        sigma(cam[i][2]) * (ray.z / ray.norm()).abs()
+    };
+    // How far the heights of two neighbours on one level may differ: 2 cm, or three standard
+    // deviations of the difference of their heights.
+    let level_tol = |i: usize| 0.02f32.max(3.0 * std::f32::consts::SQRT_2 * height_sigma(i));
+    // Neighbours are joined by height alone (two flat pixels at one height are one surface
+    // whatever step in range lies between them, which at a grazing angle under noise breaks
+    // the depth edges of a far top into pieces); where the noise is what sets the tolerance,
+    // also across a pixel or two that are not flat or have no depth.
+    const NEAR: [(isize, usize); 10] = [(1, 0), (2, 0), (-2, 1), (-1, 1), (0, 1), (1, 1), (2, 1), (-1, 2), (0, 2), (1, 2)];
     let mut dsu = Dsu((0..n_px as u32).collect());
     for y in 0..h {
         for x in 0..w {
             let i = y * w + x;
-            if classes[i] != Class::Free || !up(i) {
+            if classes[i] != Class::Free || !flat[i] {
                 continue;
             }
-            let mut join = |j: usize| {
-                if classes[j] == Class::Free && up(j) && (points[i][2] - points[j][2]).abs() < 0.02 {
+            let tol_z = level_tol(i);
+            let offsets = if tol_z > 0.02 { &NEAR[..] } else { &[(1, 0), (0, 1)][..] };
+            for &(dx, dy) in offsets {
+                let (xx, yy) = (x as isize + dx, y + dy);
+                if xx < 0 || xx as usize >= w || yy >= h {
+                    continue;
+                }
+                let j = yy * w + xx as usize;
+                if classes[j] == Class::Free && flat[j] && (points[i][2] - points[j][2]).abs() < tol_z {
                     dsu.union(i as u32, j as u32);
                 }
-            };
-            if x + 1 < w && surface.edges.right_ok(x, y) {
-                join(i + 1);
-            }
-            if y + 1 < h && surface.edges.down_ok(x, y) {
-                join(i + w);
             }
         }
     }
-    let groups = dsu.components(|i| classes[i] == Class::Free && up(i));
+    let groups = dsu.components(|i| classes[i] == Class::Free && flat[i]);
     let mut top_heights: Vec<f32> = Vec::new();
     let mut top_hulls: Vec<Vec<Vec2>> = Vec::new();
     let mut roots: Vec<u32> = groups.keys().copied().collect();
@@ -421,16 +445,30 @@ pub fn segment(
             small.push(r);
             continue;
         }
-        let hull = hull_of(&points, px.iter().copied());
         let mut zs: Vec<f32> = px.iter().map(|&i| points[i][2]).collect();
         zs.sort_by(f32::total_cmp);
+        let height = zs[zs.len() / 2];
+        // Steps within the tolerance can chain down from the level (a rim, a leg): the
+        // support keeps the pixels at its level, with noisy depth within three standard
+        // deviations of their height's noise (millimetres at a grazing angle, where the wide
+        // window straddles the top and its rim a few centimetres lower, whose pixels' rays
+        // would meet the top's plane decimetres in front of its edge).
+        let px: Vec<usize> = px
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let dz = (points[i][2] - height).abs();
+                if level.is_none() { dz < level_tol(i) } else { dz < 0.001f32.max(3.0 * height_sigma(i)) }
+            })
+            .collect();
+        let hull = hull_of(&points, px.iter().copied());
         // A support stands clear of the floor (a patch of another floor paint does not).
-        let clear = frame.ground != GroundSource::Floor || zs[zs.len() / 2] > cfg.min_object_height.max(floor_tol(px[0]));
+        let clear = frame.ground != GroundSource::Floor || height > cfg.min_object_height.max(floor_tol(px[0]));
         if clear && polygon_area(&hull) >= cfg.support_min_area {
             let k = top_heights.len() as u32;
-            top_heights.push(zs[zs.len() / 2]);
+            top_heights.push(height);
             top_hulls.push(hull);
-            for &i in px {
+            for &i in &px {
                 classes[i] = Class::Top(k);
             }
         } else {

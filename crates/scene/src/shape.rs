@@ -421,9 +421,10 @@ pub fn sphere_from_outline(rays: &[Vec3], ranges: &[f32], outline: &[bool], pixe
 /// fix well; those farther than three times the depth `noise` and a centimetre from it are
 /// left out) where the face is, so each pixel's own depth is not used. `camera` is the
 /// camera's position, scene frame; `pixel` the angle a pixel spans, half of which is added
-/// around the outline (pixel centres fall inside the face's edge). Returns the smallest
-/// rectangle around the outline as a flat box at the top's height; None when fewer than 30
-/// points are given or the camera is not above the top.
+/// around the outline (pixel centres fall inside the face's edge). Returns a rectangle
+/// along the sides of the smallest one around the outline, spanning the 1st to the 99th
+/// percentile of the points along each side, as a flat box at the top's height; None when
+/// fewer than 30 points are given or the camera is not above the top.
 pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Obb> {
     if up.len() < 30 {
         return None;
@@ -447,12 +448,22 @@ pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Obb
         return None;
     }
     let grow = 0.5 * pixel * range / flat.len() as f32;
-    let hull = spatia_geom::convex_hull(flat);
+    let hull = spatia_geom::convex_hull(flat.clone());
     if hull.len() < 3 {
         return None;
     }
-    let (axis, centre, half) = spatia_geom::min_area_rect(&hull);
-    Some(Obb::upright(axis, centre, half + Vec2::repeat(grow), z, z))
+    let (axis, _, _) = spatia_geom::min_area_rect(&hull);
+    // The extent along each side from the 1st to the 99th percentile, not the extremes: a
+    // few pixels of the top's rim or of what stands on it lie within the height's noise of
+    // the top and, seen at a grazing angle, their rays meet the plane decimetres off.
+    let across = Vec2::new(-axis.y, axis.x);
+    let span = |a: Vec2| {
+        let mut t: Vec<f32> = flat.iter().map(|q| q.dot(&a)).collect();
+        (quantile(&mut t, 0.01), quantile(&mut t, 0.99))
+    };
+    let ((a0, a1), (b0, b1)) = (span(axis), span(across));
+    let centre = axis * (a0 + a1) / 2.0 + across * (b0 + b1) / 2.0;
+    Some(Obb::upright(axis, centre, Vec2::new(a1 - a0, b1 - b0) / 2.0 + Vec2::repeat(grow), z, z))
 }
 
 /// An upright cylinder's axis and radius from its outline, for depth too noisy to fit: the
