@@ -295,8 +295,8 @@ impl Scene {
         let noise_scale = noise::scale(&surface, cfg);
         let sigma = |z: f32| noise::sigma(noise_scale, cfg, z);
         let radii = noise::radii(&surface, &sigma, frame.intrinsics.fx);
-        let level = noise::level_normals(&surface, &radii);
-        surface.normals = noise::smooth_normals(&surface, &radii);
+        let (smooth, level) = noise::normals(&surface, &radii);
+        surface.normals = smooth;
         let (sframe, planes) = surface.scene_frame(&cfg.ransac);
         let mut seg = segment::segment(&surface, &frame.rgb, &sframe, &planes, cfg, &sigma, frame.intrinsics.fx, level.as_deref());
 

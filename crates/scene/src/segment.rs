@@ -391,12 +391,10 @@ pub fn segment(
 
     // Up-facing patches large enough to hold things are support surfaces: by the smoothed
     // normals, or, with noisy depth, by the plane through the noise's wider window
-    // (`noise::level_normals`: a far top seen at a grazing angle).
+    // (`noise::normals`: a far top seen at a grazing angle).
     let up = |i: usize| normals[i][2] > cos_up;
-    let flat: Vec<bool> = match level {
-        Some(l) => (0..n_px).map(|i| up(i) || (rot * v3(l[i])).z > cos_up).collect(),
-        None => (0..n_px).map(up).collect(),
-    };
+    let level_up: Option<Vec<bool>> = level.map(|l| l.iter().map(|n| (rot * v3(*n)).z > cos_up).collect());
+    let flat = |i: usize| up(i) || level_up.as_ref().is_some_and(|l| l[i]);
     // A point's height is known far better than its range where the ray is near level: the
     // depth's noise moves it along its ray, which changes its height by the ray's slope.
     let eye = frame.to_scene(&Vec3::zeros());
@@ -416,7 +414,7 @@ pub fn segment(
     for y in 0..h {
         for x in 0..w {
             let i = y * w + x;
-            if classes[i] != Class::Free || !flat[i] {
+            if classes[i] != Class::Free || !flat(i) {
                 continue;
             }
             let tol_z = level_tol(i);
@@ -427,13 +425,13 @@ pub fn segment(
                     continue;
                 }
                 let j = yy * w + xx as usize;
-                if classes[j] == Class::Free && flat[j] && (points[i][2] - points[j][2]).abs() < tol_z {
+                if classes[j] == Class::Free && flat(j) && (points[i][2] - points[j][2]).abs() < tol_z {
                     dsu.union(i as u32, j as u32);
                 }
             }
         }
     }
-    let groups = dsu.components(|i| classes[i] == Class::Free && flat[i]);
+    let groups = dsu.components(|i| classes[i] == Class::Free && flat(i));
     let mut top_heights: Vec<f32> = Vec::new();
     let mut top_hulls: Vec<Vec<Vec2>> = Vec::new();
     let mut roots: Vec<u32> = groups.keys().copied().collect();

@@ -421,9 +421,9 @@ fn a_noisy_table_top_does_not_reach_past_its_near_edge() {
 }
 
 // Regression (issue 3): a table's top 4-5.5 m away under noise, seen at a grazing angle,
-// was not found as a support: its smoothed normals, averages of unit normals that noise had
-// turned toward the camera, faced up on 46 of its 508 pixels (seed 80), and the rest broke
-// apart at noisy depth steps. The table then became a "gray box" with the cylinder on it
+// was not found as a support: half its depth lost, its smoothed normals (averages of unit
+// normals, those of isolated pixels facing the camera) faced up on 46 of its 508 pixels
+// (seed 80), and the rest broke apart at noisy depth steps. The table then became a "gray box" with the cylinder on it
 // (seed 80), or its footprint came from its noisy points (seeds 1, 34, 62). Found now from
 // the plane of summed tangents and joined by height, its outline is the top's.
 #[test]
