@@ -422,9 +422,10 @@ pub fn sphere_from_outline(rays: &[Vec3], ranges: &[f32], outline: &[bool], pixe
 /// left out) where the face is, so each pixel's own depth is not used. `camera` is the
 /// camera's position, scene frame; `pixel` the angle a pixel spans, half of which is added
 /// around the outline (pixel centres fall inside the face's edge). Returns a rectangle
-/// along the sides of the smallest one around the outline, spanning the 1st to the 99th
-/// percentile of the points along each side, as a flat box at the top's height; None when
-/// fewer than 30 points are given or the camera is not above the top.
+/// along the sides of the smallest one around the outline, spanning the points (along the
+/// side nearer the line of sight from their 1st to their 99th percentile), as a flat box
+/// at the top's height; None when fewer than 30 points are given or the camera is not
+/// above the top.
 pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Obb> {
     if up.len() < 30 {
         return None;
@@ -453,13 +454,17 @@ pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Obb
         return None;
     }
     let (axis, _, _) = spatia_geom::min_area_rect(&hull);
-    // The extent along each side from the 1st to the 99th percentile, not the extremes: a
-    // few pixels of the top's rim or of what stands on it lie within the height's noise of
-    // the top and, seen at a grazing angle, their rays meet the plane decimetres off.
+    // Along the side nearer the line of sight, the extent from the 1st to the 99th
+    // percentile, not the extremes: a few pixels of the top's rim or of what stands on it
+    // lie within the height's noise of the top and, seen at a grazing angle, their rays meet
+    // the plane decimetres off along the line of sight. Across it the rays are exact.
     let across = Vec2::new(-axis.y, axis.x);
+    let mean = flat.iter().fold(Vec2::zeros(), |a, q| a + q) / flat.len() as f32;
+    let sight = (mean - camera.xy()).try_normalize(1e-9).unwrap_or(Vec2::y());
     let span = |a: Vec2| {
         let mut t: Vec<f32> = flat.iter().map(|q| q.dot(&a)).collect();
-        (quantile(&mut t, 0.01), quantile(&mut t, 0.99))
+        let trim = if a.dot(&sight).abs() >= std::f32::consts::FRAC_1_SQRT_2 { 0.01 } else { 0.0 };
+        (quantile(&mut t, trim), quantile(&mut t, 1.0 - trim))
     };
     let ((a0, a1), (b0, b1)) = (span(axis), span(across));
     let centre = axis * (a0 + a1) / 2.0 + across * (b0 + b1) / 2.0;
