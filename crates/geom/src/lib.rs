@@ -64,7 +64,7 @@ pub use image_io::{DEFAULT_MAX_PIXELS, RgbImage, checked_dimensions, load_rgb};
 pub use index::{ClosestPair, Neighbour, VertexIndex, closest_pair};
 pub use mesh::{GridSurface, Mesh, MeshConfig};
 pub use naming::{disambiguate, ordinal};
-pub use normals::{angle_deg, grid_normals};
+pub use normals::{angle_deg, grid_normals, pixel_tangents};
 pub use obb::{Obb, convex_hull, min_area_rect};
 pub use plane::{DetectedPlane, PLANE_PIXELS, Plane, RansacConfig, detect_planes};
 pub use points::PointGrid;

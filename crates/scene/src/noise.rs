@@ -242,36 +242,18 @@ pub fn normals(surface: &GridSurface, r: &[u8]) -> (Vec<[f32; 3]>, Option<Vec<[f
     (smooth, Some(level))
 }
 
-/// A pixel's row and column tangents (`[row; 3]`, `[column; 3]`): the difference of its
-/// neighbours on its surface, central (over two pixels) where both are, one-sided and doubled
-/// where one is, zero where none is or the pixel has no depth. (Computed as the sums ask for
-/// them: stored, they would be 24 bytes a pixel written and read back.)
+/// A pixel's row and column tangents (`[row; 3]`, `[column; 3]`; see
+/// [`spatia_geom::pixel_tangents`]), zero along an axis without a neighbour on its surface
+/// and where the pixel has no depth. (Computed as the sums ask for them: stored, they would
+/// be 24 bytes a pixel written and read back.)
 fn tangents(surface: &GridSurface) -> impl Fn(usize) -> [f32; 6] + '_ {
     let (w, h) = (surface.points.width(), surface.points.height());
-    let pts = surface.points.as_slice();
-    let flags = surface.edges.raw();
-    let d = |a: [f32; 3], b: [f32; 3], k: f32| [k * (b[0] - a[0]), k * (b[1] - a[1]), k * (b[2] - a[2])];
-    let diff = move |prev: Option<usize>, i: usize, next: Option<usize>| match (prev, next) {
-        (Some(a), Some(b)) => d(pts[a], pts[b], 1.0),
-        (None, Some(b)) => d(pts[i], pts[b], 2.0),
-        (Some(a), None) => d(pts[a], pts[i], 2.0),
-        (None, None) => [0.0; 3],
-    };
+    let (pts, flags) = (surface.points.as_slice(), surface.edges.raw());
     move |i: usize| {
         if pts[i][2] <= 0.0 {
             return [0.0; 6];
         }
-        let (x, y) = (i % w, i / w);
-        // Most pixels: all four neighbours on this surface.
-        if x > 0 && y > 0 && x + 1 < w && y + 1 < h && (flags[i] | flags[i - 1] & RIGHT | flags[i - w] & DOWN) == 0 {
-            let (a, b, c, e) = (pts[i - 1], pts[i + 1], pts[i - w], pts[i + w]);
-            return [b[0] - a[0], b[1] - a[1], b[2] - a[2], e[0] - c[0], e[1] - c[1], e[2] - c[2]];
-        }
-        let l = (x > 0 && flags[i - 1] & RIGHT == 0).then(|| i - 1);
-        let r = (x + 1 < w && flags[i] & RIGHT == 0).then_some(i + 1);
-        let u = (y > 0 && flags[i - w] & DOWN == 0).then(|| i - w);
-        let dn = (y + 1 < h && flags[i] & DOWN == 0).then_some(i + w);
-        let (th, tv) = (diff(l, i, r), diff(u, i, dn));
+        let [th, tv] = spatia_geom::pixel_tangents(pts, flags, w, h, i).map(|t| t.unwrap_or([0.0; 3]));
         [th[0], th[1], th[2], tv[0], tv[1], tv[2]]
     }
 }
