@@ -418,12 +418,23 @@ impl Scene {
                     residual: f.residual,
                 };
                 // With noisy depth the top's outline, from its pixels' directions, is truer
-                // than the box of the points, which noise along the line of sight widens.
+                // than the box of the points, which noise along the line of sight widens;
+                // where the top was not found as a support its pixels are found by height,
+                // and where things on it hide part of it the legs show how far it reaches.
                 if noise >= NOISY_DEPTH {
-                    let top_px: Vec<u32> = ids.iter().copied().filter(|&i| is_top(i)).collect();
+                    let mut top_px: Vec<u32> = ids.iter().copied().filter(|&i| is_top(i)).collect();
+                    if top_px.len() < 30 {
+                        top_px = tables::top_by_height(ids, &seg.points, camera, noise);
+                    }
                     let face = tables::top_without_rim(&top_px, ids, cam, &seg.points, w, frame.intrinsics.fx, noise);
                     let on_top: Vec<Vec3> = face.iter().map(|&i| v3(seg.points[i as usize])).collect();
                     if let Some(t) = top_face(&on_top, camera, noise, 1.0 / frame.intrinsics.fx) {
+                        let legs: Vec<Vec<Vec3>> = parts::split(ShapeClass::Other, true, ids, &seg.points, &is_top, &up, w)
+                            .into_iter()
+                            .filter(|p| p.name == "leg")
+                            .map(|p| p.pixel_ids.iter().map(|&i| v3(seg.points[i as usize])).collect())
+                            .collect();
+                        let t = tables::cover_legs(t, &legs);
                         let (e, height) = (t.extents(), t.centre.z);
                         fb.centre = Vec3::new(t.centre.x, t.centre.y, height / 2.0);
                         fb.size = Vec3::new(e.x, e.y, height);

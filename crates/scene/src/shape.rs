@@ -237,7 +237,7 @@ pub fn fit_box(points: &[[f32; 3]], normals: &[[f32; 3]], zmin: f32) -> Option<O
 
 /// The value at quantile `q` of `v` (the element at index `(len - 1) q` of its sorted
 /// order), found by selection: `v` is reordered, not sorted. `v` must not be empty.
-fn quantile(v: &mut [f32], q: f32) -> f32 {
+pub(crate) fn quantile(v: &mut [f32], q: f32) -> f32 {
     let k = ((v.len() - 1) as f32 * q) as usize;
     *v.select_nth_unstable_by(k, f32::total_cmp).1
 }

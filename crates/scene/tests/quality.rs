@@ -156,9 +156,10 @@ fn noisy_scenes_match_the_truth() {
     assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
     assert!(st.rate(st.shape_ok) >= 0.91, "shape {}", st.rate(st.shape_ok));
-    // Heights from supports and mask edges, tables' tops without their rims (issue 3: 0.69
-    // from the highest and lowest points).
-    assert!(st.rate(st.size_ok) >= 0.76, "size and centre {}", st.rate(st.size_ok));
+    // Heights from supports and mask edges, tables' tops without their rims, found by
+    // height where they were not supports and held over their legs (issue 3: 0.69 from the
+    // highest and lowest points).
+    assert!(st.rate(st.size_ok) >= 0.79, "size and centre {}", st.rate(st.size_ok));
 }
 
 #[test]
@@ -442,6 +443,18 @@ fn a_far_noisy_table_top_is_found_as_a_support() {
     let (_, on_it, _) = matched(&c, "gray cylinder");
     assert_eq!(c.scene.objects[on_it.expect("found")].on, Some(table.id), "{}", table.name);
     for (seed, name) in [(1, "table"), (34, "table"), (62, "right table")] {
+        assert_noisy_footprint(seed, name);
+    }
+}
+
+// Regression (issue 3): a table 4.5-5 m away whose top the segmentation did not find as a
+// support under noise (24 of 142 tables on seeds 0-99) was measured by the box of its
+// points, which the noise along the line of sight widens by 10-20 cm (seeds 20, 31, 71).
+// Its top's pixels are found by height now; where the things on it hide most of the top,
+// its legs show how far it reaches (seed 28: 0.89 m long for 1.39).
+#[test]
+fn a_noisy_table_whose_top_was_not_a_support_is_measured_by_its_top_and_legs() {
+    for (seed, name) in [(20, "gray table"), (31, "gray table"), (71, "large table"), (28, "brown table")] {
         assert_noisy_footprint(seed, name);
     }
 }
