@@ -758,6 +758,27 @@ impl Scene {
                 }
             }
         }
+        // Noisy boxes seen on two faces: the footprint from the faces' lines, which the
+        // column means give to millimetres, and the outline's rays (see
+        // [`shape::corner_footprint`]); the fit to the points is centimetres off.
+        let camera_xy = camera.xy();
+        for o in objects.iter_mut().filter(|o| o.noise >= NOISY_DEPTH && matches!(o.shape, ShapeClass::Box | ShapeClass::Cube)) {
+            let side: Vec<(usize, Vec2)> = o
+                .pixel_ids
+                .iter()
+                .zip(&o.points)
+                .filter(|(i, _)| seg.normals[**i as usize][2].abs() < 0.5)
+                .map(|(i, p)| (*i as usize % w, Vec2::new(p[0], p[1])))
+                .collect();
+            if let Some(b) = shape::corner_footprint(&side, camera_xy, o.noise, 1.0 / frame.intrinsics.fx, CORNER_MARGIN) {
+                let e = b.extents();
+                o.centre[0] = b.centre.x;
+                o.centre[1] = b.centre.y;
+                o.size[0] = e.x;
+                o.size[1] = e.y;
+                o.yaw_deg = b.yaw_deg();
+            }
+        }
         // Noisy boxes' and cylinders' heights (the highest points are raised by the noise),
         // from the bottom of each stack up, so that what stands on one meets its new top.
         let mut order: Vec<usize> = (0..objects.len()).collect();
@@ -946,6 +967,10 @@ const SQUARENESS_WINDOWS: f32 = 2.0;
 /// With noisy depth a cross-section whose circle and corner fits differ by less than this
 /// (chi-square per column) leaves the choice to the side normals' squareness.
 const SECTION_MARGIN: f32 = 0.1;
+
+/// A box's footprint is taken from two faces' lines where they explain its sides' column
+/// means better than one line by this much (chi-square per column).
+const CORNER_MARGIN: f32 = 0.1;
 
 /// A fitted cross-section circle more than this many times the object's visible width
 /// across is a flat face.

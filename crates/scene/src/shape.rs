@@ -619,6 +619,57 @@ mod tests {
         }
     }
 
+    /// The side pixels of an upright box (footprint centre `c`, half sides `half`, turned
+    /// `yaw` degrees, 0.25 m tall on the floor) seen by a level pinhole camera 1.3 m up at
+    /// the origin looking along +y (focal `f`), each pixel's range off by `sigma` times a
+    /// seeded normal sample: (image column, floor-plane position).
+    fn box_sides(c: Vec2, half: Vec2, yaw: f32, f: f32, sigma: f32) -> Vec<(usize, Vec2)> {
+        let (u, v) =
+            (Vec2::new(yaw.to_radians().cos(), yaw.to_radians().sin()), Vec2::new(-yaw.to_radians().sin(), yaw.to_radians().cos()));
+        let eye = Vec3::new(0.0, 0.0, 1.3);
+        let mut gauss = normal_noise(0xb0c5);
+        let mut side = Vec::new();
+        for row in -300i32..300 {
+            for col in -320i32..320 {
+                let d = Vec3::new(col as f32 / f, 1.0, -row as f32 / f).normalize();
+                // Slabs in the box's frame: x along u, y along v, z up.
+                let (o, r) = (eye.xy() - c, d.xy());
+                let (o3, r3) = (Vec3::new(o.dot(&u), o.dot(&v), eye.z), Vec3::new(r.dot(&u), r.dot(&v), d.z));
+                let (lo, hi) = (Vec3::new(-half.x, -half.y, 0.0), Vec3::new(half.x, half.y, 0.25));
+                let (mut t0, mut t1, mut face) = (0.0f32, f32::MAX, 3);
+                for k in 0..3 {
+                    let (a, b) = ((lo[k] - o3[k]) / r3[k], (hi[k] - o3[k]) / r3[k]);
+                    let (near, far) = (a.min(b), a.max(b));
+                    if near > t0 {
+                        t0 = near;
+                        face = k;
+                    }
+                    t1 = t1.min(far);
+                }
+                if t0 < t1 && face < 2 {
+                    let p = eye + d * (t0 + sigma * gauss());
+                    side.push(((col + 320) as usize, p.xy()));
+                }
+            }
+        }
+        side
+    }
+
+    #[test]
+    fn a_noisy_box_seen_on_two_faces_has_its_footprint_from_their_lines() {
+        // 30 x 15 cm, 3.5 m away, turned 35 degrees, 3 cm of depth noise per pixel.
+        let (c, half, f) = (Vec2::new(0.4, 3.5), Vec2::new(0.15, 0.075), 525.0);
+        let side = box_sides(c, half, 35.0, f, 0.03);
+        let b = corner_footprint(&side, Vec2::zeros(), 0.03, 1.0 / f, 0.1).expect("two faces");
+        let e = b.extents();
+        let (long, short) = (e.x.max(e.y), e.x.min(e.y));
+        assert!((long - 0.3).abs() < 0.015 && (short - 0.15).abs() < 0.015, "{long} x {short}");
+        assert!((b.centre.xy() - c).norm() < 0.015, "centre {:?}", b.centre);
+        // Seen face-on, one face shows, and its depth is not to be had from the sides.
+        let front = box_sides(c, half, 0.0, f, 0.03);
+        assert!(corner_footprint(&front, Vec2::zeros(), 0.03, 1.0 / f, 0.1).is_none());
+    }
+
     #[test]
     fn a_noisy_sphere_is_sized_from_its_outline() {
         // A 12 cm sphere 5 m away with 4 cm of depth noise along each ray (seeded).
@@ -763,6 +814,112 @@ pub struct Section {
     pub corner: f32,
     /// Radius of the fitted circle, metres (infinite when no circle fits).
     pub radius: f32,
+}
+
+/// The footprint of a box seen on two faces, from its side pixels under depth noise: the
+/// positions are averaged per image column (as in [`section`]), the means split where
+/// the columns cross from one face to the other and fitted by two lines at right angles
+/// (each over tens of columns of tens of pixels, so millimetres off where single pixels
+/// are centimetres), which meet at the near corner. Each face ends where its line meets
+/// the ray through its outermost column's mean, half a pixel further out (a column's
+/// mean lies on that column's ray whatever the noise along it). Returns the footprint
+/// (an upright box at height 0) and None where one line explains the columns about as
+/// well as two (`margin` per column, in units of the means' variance: the box shows one
+/// face, whose depth the sides cannot tell), where either face spans fewer than 3 columns,
+/// or where the rays do not meet the lines in front of the camera. `side` are (image
+/// column, floor-plane position) of the side pixels, `camera` the camera's floor-plane
+/// position, `sigma` one pixel's depth noise and `pixel` the angle a pixel spans.
+/// A face whose extent [`corner_footprint`] measures spans at least this many columns.
+const MIN_FACE_COLUMNS: usize = 5;
+
+/// ... and the ray to its outer end meets it at this sine or more (seen more nearly
+/// edge-on, a millimetre off in the face's line moves its end by centimetres).
+const MIN_FACE_SINE: f32 = 0.3;
+
+pub fn corner_footprint(side: &[(usize, Vec2)], camera: Vec2, sigma: f32, pixel: f32, margin: f32) -> Option<Obb> {
+    let mut cols: std::collections::BTreeMap<usize, (Vec2, usize)> = Default::default();
+    for &(x, p) in side {
+        let e = cols.entry(x).or_insert((Vec2::zeros(), 0));
+        e.0 += p;
+        e.1 += 1;
+    }
+    let means: Vec<(Vec2, f64)> = cols.values().filter(|(_, n)| *n >= 3).map(|(s, n)| (s / *n as f32, *n as f64)).collect();
+    let k = means.len();
+    if k < 6 {
+        return None;
+    }
+    let var = (sigma as f64).powi(2).max(1e-8);
+    // Weighted mean and scatter [xx, xy, yy] of columns a..b.
+    let moments = |a: usize, b: usize| {
+        let (mut w, mut m) = (0.0f64, [0.0f64; 2]);
+        for (p, n) in &means[a..b] {
+            w += n / var;
+            m[0] += n / var * p.x as f64;
+            m[1] += n / var * p.y as f64;
+        }
+        let (mx, my) = (m[0] / w, m[1] / w);
+        let mut s = [0.0f64; 3];
+        for (p, n) in &means[a..b] {
+            let (dx, dy) = (p.x as f64 - mx, p.y as f64 - my);
+            s[0] += n / var * dx * dx;
+            s[1] += n / var * dx * dy;
+            s[2] += n / var * dy * dy;
+        }
+        (Vec2::new(mx as f32, my as f32), s)
+    };
+    // The smallest eigenvalue of a symmetric 2x2 [a, b; b, c] and its eigenvector.
+    let smallest = |m: [f64; 3]| {
+        let (t, d) = ((m[0] + m[2]) / 2.0, ((m[0] - m[2]) / 2.0).hypot(m[1]));
+        let l = t - d;
+        // (m - l) v = 0: v = (b, l - a) or (l - c, b), the better conditioned.
+        let v = if (m[0] - l).abs() > (m[2] - l).abs() { (m[1], l - m[0]) } else { (l - m[2], m[1]) };
+        let n = v.0.hypot(v.1);
+        let v = if n > 0.0 { Vec2::new((v.0 / n) as f32, (v.1 / n) as f32) } else { Vec2::x() };
+        (l.max(0.0), v)
+    };
+    let (_, all) = moments(0, k);
+    let (one, _) = smallest(all);
+    // The best split: columns 0..split on the line along u, split..k on its normal.
+    let mut best: Option<(f64, usize, Vec2)> = None;
+    for split in MIN_FACE_COLUMNS..=k.saturating_sub(MIN_FACE_COLUMNS) {
+        let ((_, a), (_, b)) = (moments(0, split), moments(split, k));
+        // Residual of a about the line along u = (c, s) plus b about the line along its
+        // normal: a quadratic form in (c, s) whose smallest eigenvalue is the best pair.
+        let (r, u) = smallest([a[2] + b[0], -a[1] + b[1], a[0] + b[2]]);
+        if best.is_none_or(|(r0, _, _)| r < r0) {
+            best = Some((r, split, u));
+        }
+    }
+    let (two, split, u) = best?;
+    if one - two < margin as f64 * k as f64 {
+        return None;
+    }
+    let n = Vec2::new(-u.y, u.x);
+    let ((ca, _), (cb, _)) = (moments(0, split), moments(split, k));
+    // Line A: through ca along u; line B: through cb along n. Their crossing:
+    // ca + s u = cb + t n  =>  s = (cb - ca) . u (as u and n are orthonormal).
+    let corner = ca + u * (cb - ca).dot(&u);
+    // Where the ray from the camera through `through`, turned half a pixel away from
+    // `from`, meets the line through `at` along `dir`.
+    let meet = |through: Vec2, outward: Vec2, at: Vec2, dir: Vec2| {
+        let d = (through - camera).try_normalize(1e-9)?;
+        let side = Vec2::new(-d.y, d.x);
+        let turn = if side.dot(&outward) >= 0.0 { side } else { -side };
+        let d = (d + turn * (0.5 * pixel)).normalize();
+        // camera + t d = at + s dir: cross products in 2D.
+        let cross = |a: Vec2, b: Vec2| a.x * b.y - a.y * b.x;
+        let den = cross(d, dir);
+        if den.abs() < MIN_FACE_SINE {
+            return None;
+        }
+        let t = cross(at - camera, dir) / den;
+        (t > 0.0).then_some(camera + d * t)
+    };
+    let end_a = meet(means[0].0, means[0].0 - corner, corner, u)?;
+    let end_b = meet(means[k - 1].0, means[k - 1].0 - corner, corner, n)?;
+    let (ea, eb) = (end_a - corner, end_b - corner);
+    let centre = corner + (ea + eb) / 2.0;
+    Some(Obb::upright(u, centre, Vec2::new(ea.dot(&u).abs(), eb.dot(&n).abs()) / 2.0, 0.0, 0.0))
 }
 
 /// The floor-plane cross-section of an upright object's sides, from `side` (image column,

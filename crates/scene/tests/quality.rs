@@ -157,9 +157,9 @@ fn noisy_scenes_match_the_truth() {
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
     assert!(st.rate(st.shape_ok) >= 0.91, "shape {}", st.rate(st.shape_ok));
     // Heights from supports and mask edges, tables' tops without their rims, found by
-    // height where they were not supports and held over their legs (issue 3: 0.69 from the
-    // highest and lowest points).
-    assert!(st.rate(st.size_ok) >= 0.79, "size and centre {}", st.rate(st.size_ok));
+    // height where they were not supports and held over their legs, boxes seen on two
+    // faces from the faces' lines (issue 3: 0.69 from the highest and lowest points).
+    assert!(st.rate(st.size_ok) >= 0.84, "size and centre {}", st.rate(st.size_ok));
 }
 
 #[test]
@@ -455,6 +455,17 @@ fn a_far_noisy_table_top_is_found_as_a_support() {
 #[test]
 fn a_noisy_table_whose_top_was_not_a_support_is_measured_by_its_top_and_legs() {
     for (seed, name) in [(20, "gray table"), (31, "gray table"), (71, "large table"), (28, "brown table")] {
+        assert_noisy_footprint(seed, name);
+    }
+}
+
+// Regression (issue 3): a noisy box 3-5 m away was sized by fitting its points, whose
+// noise along the line of sight (3-5 cm) is half its depth: 20-40 % off on its short side
+// (seeds 9, 30, 55, 68). Seen on two faces, its footprint comes from the faces' lines
+// through the column means and from its outline's rays.
+#[test]
+fn a_noisy_box_seen_on_two_faces_is_measured_by_their_lines() {
+    for (seed, name) in [(9, "yellow box"), (30, "black box"), (55, "yellow box"), (68, "magenta box")] {
         assert_noisy_footprint(seed, name);
     }
 }
