@@ -758,27 +758,6 @@ impl Scene {
                 }
             }
         }
-        // Noisy boxes seen on two faces: the footprint from the faces' lines, which the
-        // column means give to millimetres, and the outline's rays (see
-        // [`shape::corner_footprint`]); the fit to the points is centimetres off.
-        let camera_xy = camera.xy();
-        for o in objects.iter_mut().filter(|o| o.noise >= NOISY_DEPTH && matches!(o.shape, ShapeClass::Box | ShapeClass::Cube)) {
-            let side: Vec<(usize, Vec2)> = o
-                .pixel_ids
-                .iter()
-                .zip(&o.points)
-                .filter(|(i, _)| seg.normals[**i as usize][2].abs() < 0.5)
-                .map(|(i, p)| (*i as usize % w, Vec2::new(p[0], p[1])))
-                .collect();
-            if let Some(b) = shape::corner_footprint(&side, camera_xy, o.noise, 1.0 / frame.intrinsics.fx, CORNER_MARGIN) {
-                let e = b.extents();
-                o.centre[0] = b.centre.x;
-                o.centre[1] = b.centre.y;
-                o.size[0] = e.x;
-                o.size[1] = e.y;
-                o.yaw_deg = b.yaw_deg();
-            }
-        }
         // Noisy boxes' and cylinders' heights (the highest points are raised by the noise),
         // from the bottom of each stack up, so that what stands on one meets its new top.
         let mut order: Vec<usize> = (0..objects.len()).collect();
@@ -824,6 +803,66 @@ impl Scene {
                 let o = &mut objects[k];
                 o.centre[2] = (top + bottom) / 2.0;
                 o.size[2] = top - bottom;
+            }
+        }
+        // Noisy boxes' footprints from their faces' lines, which the column means give to
+        // millimetres, the outline's rays, and the rays of the top's far edges (see
+        // [`shape::sides_footprint`]): the fit to the points is centimetres off.
+        let pixel = 1.0 / frame.intrinsics.fx;
+        let rot = sframe.cam_to_scene.rotation;
+        for (k, o) in objects.iter_mut().enumerate() {
+            if o.noise < NOISY_DEPTH || !matches!(o.shape, ShapeClass::Box | ShapeClass::Cube) {
+                continue;
+            }
+            let side: Vec<(usize, Vec2)> = o
+                .pixel_ids
+                .iter()
+                .zip(&o.points)
+                .filter(|(i, _)| seg.normals[**i as usize][2].abs() < 0.5)
+                .map(|(i, p)| (*i as usize % w, Vec2::new(p[0], p[1])))
+                .collect();
+            // The mask's upper edge where it meets farther background (depth or none: the
+            // sensor drops the last rows of a far edge), each pixel's ray met with the top's
+            // plane where the camera looks down on it.
+            let top = o.top();
+            let mut seen = std::collections::HashSet::new();
+            let (mut edge, mut spread) = (Vec::new(), Vec::new());
+            for &i in &mask_pixels[k] {
+                if !seen.insert(i % w) || i < w || !silhouette(o.id, 2.0 * o.noise, i, i - w) {
+                    continue;
+                }
+                let d = rot * ray(i);
+                if d.z >= -MIN_TOP_SLOPE || camera.z <= top {
+                    continue;
+                }
+                let t = (top - camera.z) / d.z;
+                edge.push(camera.xy() + (d * t).xy());
+                spread.push(0.5 * pixel * t / -d.z);
+            }
+            // And the top's own points within the height's noise of it, met by their rays
+            // (the mask can miss a far edge whose paint the background shares).
+            let rays: Vec<Vec3> = o.points.iter().map(|p| v3(*p) - camera).collect();
+            let slope = shape::median(rays.iter().map(|d| (d.z / d.norm().max(1e-6)).abs()).collect());
+            let band = (2.5 * o.noise * slope).max(0.005);
+            for d in rays.iter().filter(|d| (camera.z + d.z - top).abs() <= band && -d.z >= MIN_TOP_SLOPE * d.norm()) {
+                edge.push(camera.xy() + (d * ((top - camera.z) / d.z)).xy());
+            }
+            let grow = if spread.is_empty() { 0.0 } else { shape::median(spread) };
+            // The outline's leftmost and rightmost columns, by the mask (the sensor drops
+            // depth beside silhouettes): a point on the mean floor-plane ray of each.
+            let (x0, x1) = mask_pixels[k].iter().fold((usize::MAX, 0), |(a, b), &i| (a.min(i % w), b.max(i % w)));
+            let column_ray = |x: usize| {
+                let d: Vec3 = mask_pixels[k].iter().filter(|&&i| i % w == x).map(|&i| rot * ray(i)).sum();
+                camera.xy() + d.xy().normalize()
+            };
+            let ends = Some((column_ray(x0), column_ray(x1)));
+            if let Some(b) = shape::sides_footprint(&side, ends, &edge, camera.xy(), o.noise, pixel, grow) {
+                let e = b.extents();
+                o.centre[0] = b.centre.x;
+                o.centre[1] = b.centre.y;
+                o.size[0] = e.x;
+                o.size[1] = e.y;
+                o.yaw_deg = b.yaw_deg();
             }
         }
         for o in &mut objects {
@@ -968,9 +1007,9 @@ const SQUARENESS_WINDOWS: f32 = 2.0;
 /// (chi-square per column) leaves the choice to the side normals' squareness.
 const SECTION_MARGIN: f32 = 0.1;
 
-/// A box's footprint is taken from two faces' lines where they explain its sides' column
-/// means better than one line by this much (chi-square per column).
-const CORNER_MARGIN: f32 = 0.1;
+/// The top's far edges are met by their rays where those fall to it at this slope (sine)
+/// or more: more nearly level, a millimetre of height moves them by centimetres.
+const MIN_TOP_SLOPE: f32 = 0.1;
 
 /// A fitted cross-section circle more than this many times the object's visible width
 /// across is a flat face.

@@ -622,13 +622,14 @@ mod tests {
     /// The side pixels of an upright box (footprint centre `c`, half sides `half`, turned
     /// `yaw` degrees, 0.25 m tall on the floor) seen by a level pinhole camera 1.3 m up at
     /// the origin looking along +y (focal `f`), each pixel's range off by `sigma` times a
-    /// seeded normal sample: (image column, floor-plane position).
-    fn box_sides(c: Vec2, half: Vec2, yaw: f32, f: f32, sigma: f32) -> Vec<(usize, Vec2)> {
+    /// seeded normal sample: (image column, floor-plane position), and the top's pixels'
+    /// rays met with its plane.
+    fn box_sides(c: Vec2, half: Vec2, yaw: f32, f: f32, sigma: f32) -> (Vec<(usize, Vec2)>, Vec<Vec2>) {
         let (u, v) =
             (Vec2::new(yaw.to_radians().cos(), yaw.to_radians().sin()), Vec2::new(-yaw.to_radians().sin(), yaw.to_radians().cos()));
         let eye = Vec3::new(0.0, 0.0, 1.3);
         let mut gauss = normal_noise(0xb0c5);
-        let mut side = Vec::new();
+        let (mut side, mut top) = (Vec::new(), Vec::new());
         for row in -300i32..300 {
             for col in -320i32..320 {
                 let d = Vec3::new(col as f32 / f, 1.0, -row as f32 / f).normalize();
@@ -649,25 +650,35 @@ mod tests {
                 if t0 < t1 && face < 2 {
                     let p = eye + d * (t0 + sigma * gauss());
                     side.push(((col + 320) as usize, p.xy()));
+                } else if t0 < t1 {
+                    top.push((eye + d * t0).xy());
                 }
             }
         }
-        side
+        (side, top)
     }
 
     #[test]
-    fn a_noisy_box_seen_on_two_faces_has_its_footprint_from_their_lines() {
+    fn a_noisy_box_has_its_footprint_from_its_faces_lines_and_its_top() {
         // 30 x 15 cm, 3.5 m away, turned 35 degrees, 3 cm of depth noise per pixel.
         let (c, half, f) = (Vec2::new(0.4, 3.5), Vec2::new(0.15, 0.075), 525.0);
-        let side = box_sides(c, half, 35.0, f, 0.03);
-        let b = corner_footprint(&side, Vec2::zeros(), 0.03, 1.0 / f, 0.1).expect("two faces");
+        let (side, _) = box_sides(c, half, 35.0, f, 0.03);
+        let b = sides_footprint(&side, None, &[], Vec2::zeros(), 0.03, 1.0 / f, 0.0).expect("two faces");
         let e = b.extents();
         let (long, short) = (e.x.max(e.y), e.x.min(e.y));
         assert!((long - 0.3).abs() < 0.015 && (short - 0.15).abs() < 0.015, "{long} x {short}");
         assert!((b.centre.xy() - c).norm() < 0.015, "centre {:?}", b.centre);
-        // Seen face-on, one face shows, and its depth is not to be had from the sides.
-        let front = box_sides(c, half, 0.0, f, 0.03);
-        assert!(corner_footprint(&front, Vec2::zeros(), 0.03, 1.0 / f, 0.1).is_none());
+        // Seen face-on, one face shows, and its depth is not to be had from the sides: the
+        // top's rays give it (half a pixel at 3.5 m over the rays' slope, 0.3, spreads a
+        // pixel's edge over 1.1 cm of the top).
+        let (front, top) = box_sides(c, half, 0.0, f, 0.03);
+        assert!(sides_footprint(&front, None, &[], Vec2::zeros(), 0.03, 1.0 / f, 0.0).is_none());
+        let grow = 0.5 / f * 3.5 / 0.3;
+        let b = sides_footprint(&front, None, &top, Vec2::zeros(), 0.03, 1.0 / f, grow).expect("one face and the top");
+        let e = b.extents();
+        let (long, short) = (e.x.max(e.y), e.x.min(e.y));
+        assert!((long - 0.3).abs() < 0.015 && (short - 0.15).abs() < 0.015, "{long} x {short}");
+        assert!((b.centre.xy() - c).norm() < 0.015, "centre {:?}", b.centre);
     }
 
     #[test]
@@ -816,27 +827,34 @@ pub struct Section {
     pub radius: f32,
 }
 
-/// The footprint of a box seen on two faces, from its side pixels under depth noise: the
-/// positions are averaged per image column (as in [`section`]), the means split where
-/// the columns cross from one face to the other and fitted by two lines at right angles
-/// (each over tens of columns of tens of pixels, so millimetres off where single pixels
-/// are centimetres), which meet at the near corner. Each face ends where its line meets
-/// the ray through its outermost column's mean, half a pixel further out (a column's
-/// mean lies on that column's ray whatever the noise along it). Returns the footprint
-/// (an upright box at height 0) and None where one line explains the columns about as
-/// well as two (`margin` per column, in units of the means' variance: the box shows one
-/// face, whose depth the sides cannot tell), where either face spans fewer than 3 columns,
-/// or where the rays do not meet the lines in front of the camera. `side` are (image
-/// column, floor-plane position) of the side pixels, `camera` the camera's floor-plane
-/// position, `sigma` one pixel's depth noise and `pixel` the angle a pixel spans.
-/// A face whose extent [`corner_footprint`] measures spans at least this many columns.
-const MIN_FACE_COLUMNS: usize = 5;
-
-/// ... and the ray to its outer end meets it at this sine or more (seen more nearly
-/// edge-on, a millimetre off in the face's line moves its end by centimetres).
-const MIN_FACE_SINE: f32 = 0.3;
-
-pub fn corner_footprint(side: &[(usize, Vec2)], camera: Vec2, sigma: f32, pixel: f32, margin: f32) -> Option<Obb> {
+/// The footprint of a box under depth noise, from its sides and its top. The side
+/// pixels' positions are averaged per image column (as in [`section`]); the means are
+/// fitted by two lines at right angles, split where the columns cross from one face to the
+/// other, or by one line where that explains them about as well ([`TWO_FACES_MARGIN`]). Each line rests on tens of columns of tens of pixels,
+/// so it is millimetres off where single points are centimetres. A face ends where its
+/// line meets the ray of the outline's outermost column on its side (`ends`: a point on
+/// each of the leftmost and rightmost columns' floor-plane rays, from the mask, as the
+/// sensor drops depth beside silhouettes; without them, the outermost columns' means,
+/// which lie on their columns' rays whatever the noise along them), half a pixel further
+/// out, where that ray meets it at a sine of [`MIN_FACE_SINE`] or more (seen more nearly
+/// edge-on, a millimetre off in the line moves the end by centimetres). A side no face
+/// measures (the depth of a box seen on one face, a face seen edge-on) reaches as far
+/// beyond the faces as the top does: the 95th percentile of `top`, points of the top's
+/// plane met by the rays of its pixels and of its far edges (exact in direction), plus
+/// `top_grow`, half a pixel's footprint on that plane. None with fewer than 6 columns of 3
+/// pixels, where a side is measured neither by a face nor by 5 top points, or where the
+/// measures contradict the faces. `side` are (image column, floor-plane position) of the
+/// side pixels, `camera` the camera's floor-plane position, `sigma` one pixel's depth
+/// noise, `pixel` the angle a pixel spans.
+pub fn sides_footprint(
+    side: &[(usize, Vec2)],
+    ends: Option<(Vec2, Vec2)>,
+    top: &[Vec2],
+    camera: Vec2,
+    sigma: f32,
+    pixel: f32,
+    top_grow: f32,
+) -> Option<Obb> {
     let mut cols: std::collections::BTreeMap<usize, (Vec2, usize)> = Default::default();
     for &(x, p) in side {
         let e = cols.entry(x).or_insert((Vec2::zeros(), 0));
@@ -867,7 +885,7 @@ pub fn corner_footprint(side: &[(usize, Vec2)], camera: Vec2, sigma: f32, pixel:
         }
         (Vec2::new(mx as f32, my as f32), s)
     };
-    // The smallest eigenvalue of a symmetric 2x2 [a, b; b, c] and its eigenvector.
+    // The smallest eigenvalue of a symmetric 2x2 [a, b; b, c] and its unit eigenvector.
     let smallest = |m: [f64; 3]| {
         let (t, d) = ((m[0] + m[2]) / 2.0, ((m[0] - m[2]) / 2.0).hypot(m[1]));
         let l = t - d;
@@ -877,8 +895,8 @@ pub fn corner_footprint(side: &[(usize, Vec2)], camera: Vec2, sigma: f32, pixel:
         let v = if n > 0.0 { Vec2::new((v.0 / n) as f32, (v.1 / n) as f32) } else { Vec2::x() };
         (l.max(0.0), v)
     };
-    let (_, all) = moments(0, k);
-    let (one, _) = smallest(all);
+    let (centre_all, all) = moments(0, k);
+    let (one, normal) = smallest(all);
     // The best split: columns 0..split on the line along u, split..k on its normal.
     let mut best: Option<(f64, usize, Vec2)> = None;
     for split in MIN_FACE_COLUMNS..=k.saturating_sub(MIN_FACE_COLUMNS) {
@@ -890,24 +908,15 @@ pub fn corner_footprint(side: &[(usize, Vec2)], camera: Vec2, sigma: f32, pixel:
             best = Some((r, split, u));
         }
     }
-    let (two, split, u) = best?;
-    if one - two < margin as f64 * k as f64 {
-        return None;
-    }
-    let n = Vec2::new(-u.y, u.x);
-    let ((ca, _), (cb, _)) = (moments(0, split), moments(split, k));
-    // Line A: through ca along u; line B: through cb along n. Their crossing:
-    // ca + s u = cb + t n  =>  s = (cb - ca) . u (as u and n are orthonormal).
-    let corner = ca + u * (cb - ca).dot(&u);
-    // Where the ray from the camera through `through`, turned half a pixel away from
-    // `from`, meets the line through `at` along `dir`.
-    let meet = |through: Vec2, outward: Vec2, at: Vec2, dir: Vec2| {
+    let cross = |a: Vec2, b: Vec2| a.x * b.y - a.y * b.x;
+    // Where the ray from the camera through `through`, turned half a pixel away from the
+    // line's point `at`, meets the line through `at` along `dir`, if steeply enough.
+    let meet = |through: Vec2, at: Vec2, dir: Vec2| {
         let d = (through - camera).try_normalize(1e-9)?;
         let side = Vec2::new(-d.y, d.x);
-        let turn = if side.dot(&outward) >= 0.0 { side } else { -side };
+        let turn = if side.dot(&(through - at)) >= 0.0 { side } else { -side };
         let d = (d + turn * (0.5 * pixel)).normalize();
-        // camera + t d = at + s dir: cross products in 2D.
-        let cross = |a: Vec2, b: Vec2| a.x * b.y - a.y * b.x;
+        // camera + t d = at + s dir.
         let den = cross(d, dir);
         if den.abs() < MIN_FACE_SINE {
             return None;
@@ -915,12 +924,57 @@ pub fn corner_footprint(side: &[(usize, Vec2)], camera: Vec2, sigma: f32, pixel:
         let t = cross(at - camera, dir) / den;
         (t > 0.0).then_some(camera + d * t)
     };
-    let end_a = meet(means[0].0, means[0].0 - corner, corner, u)?;
-    let end_b = meet(means[k - 1].0, means[k - 1].0 - corner, corner, n)?;
-    let (ea, eb) = (end_a - corner, end_b - corner);
-    let centre = corner + (ea + eb) / 2.0;
-    Some(Obb::upright(u, centre, Vec2::new(ea.dot(&u).abs(), eb.dot(&n).abs()) / 2.0, 0.0, 0.0))
+    // The box's inside lies beyond a seen face from the camera: `dir` turned that way.
+    let inward = |at: Vec2, dir: Vec2| if dir.dot(&(at - camera)) >= 0.0 { dir } else { -dir };
+    // How far the top reaches from `at` along `dir`.
+    let reach = |at: Vec2, dir: Vec2| {
+        if top.len() < 5 {
+            return None;
+        }
+        let mut t: Vec<f32> = top.iter().map(|q| (q - at).dot(&dir)).collect();
+        Some(quantile(&mut t, 0.95).max(0.0) + top_grow)
+    };
+    let (origin, u, n, lu, ln) = match best {
+        Some((two, split, u)) if one - two >= TWO_FACES_MARGIN as f64 * k as f64 => {
+            let n = Vec2::new(-u.y, u.x);
+            let ((ca, _), (cb, _)) = (moments(0, split), moments(split, k));
+            // Line A through ca along u, line B through cb along n: they cross at the
+            // near corner (u and n are orthonormal).
+            let corner = ca + u * (cb - ca).dot(&u);
+            // Face A runs from the corner into the box beyond face B, and so on.
+            let (iu, iv) = (inward(corner, u), inward(corner, n));
+            let (first, last) = ends.unwrap_or((means[0].0, means[k - 1].0));
+            let la = meet(first, corner, u).map(|e| (e - corner).dot(&iu)).or_else(|| reach(corner, iu))?;
+            let lb = meet(last, corner, n).map(|e| (e - corner).dot(&iv)).or_else(|| reach(corner, iv))?;
+            (corner, iu, iv, la, lb)
+        }
+        _ => {
+            // One face: its ends from the outermost columns' rays, the depth from the top.
+            let u = Vec2::new(-normal.y, normal.x);
+            let (first, last) = ends.unwrap_or((means[0].0, means[k - 1].0));
+            let (e0, e1) = (meet(first, centre_all, u)?, meet(last, centre_all, u)?);
+            let iv = inward(centre_all, normal);
+            let lb = reach(e0, iv)?;
+            let d = e1 - e0;
+            (e0, d.try_normalize(1e-9)?, iv, d.norm(), lb)
+        }
+    };
+    if lu <= 0.0 || ln <= 0.0 {
+        return None;
+    }
+    let centre = origin + u * (lu / 2.0) + n * (ln / 2.0);
+    Some(Obb::upright(u, centre, Vec2::new(lu, ln) / 2.0, 0.0, 0.0))
 }
+
+/// [`sides_footprint`] takes two faces where they explain the column means better than
+/// one line by this much (chi-square per column, in units of each mean's variance).
+const TWO_FACES_MARGIN: f32 = 0.1;
+
+/// A face whose extent [`sides_footprint`] measures spans at least this many columns.
+const MIN_FACE_COLUMNS: usize = 5;
+
+/// ... and the ray to its outer end meets it at this sine or more.
+const MIN_FACE_SINE: f32 = 0.3;
 
 /// The floor-plane cross-section of an upright object's sides, from `side` (image column,
 /// floor-plane position) of its side pixels and the depth noise `sigma` of one pixel: the
