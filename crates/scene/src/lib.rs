@@ -826,7 +826,7 @@ impl Scene {
             // plane where the camera looks down on it.
             let top = o.top();
             let mut seen = std::collections::HashSet::new();
-            let (mut edge, mut spread) = (Vec::new(), Vec::new());
+            let mut edge = Vec::new();
             for &i in &mask_pixels[k] {
                 if !seen.insert(i % w) || i < w || !silhouette(o.id, 2.0 * o.noise, i, i - w) {
                     continue;
@@ -837,7 +837,6 @@ impl Scene {
                 }
                 let t = (top - camera.z) / d.z;
                 edge.push(camera.xy() + (d * t).xy());
-                spread.push(0.5 * pixel * t / -d.z);
             }
             // And the top's own points within the height's noise of it, met by their rays
             // (the mask can miss a far edge whose paint the background shares).
@@ -847,7 +846,6 @@ impl Scene {
             for d in rays.iter().filter(|d| (camera.z + d.z - top).abs() <= band && -d.z >= MIN_TOP_SLOPE * d.norm()) {
                 edge.push(camera.xy() + (d * ((top - camera.z) / d.z)).xy());
             }
-            let grow = if spread.is_empty() { 0.0 } else { shape::median(spread) };
             // The outline's leftmost and rightmost columns, by the mask (the sensor drops
             // depth beside silhouettes): a point on the mean floor-plane ray of each.
             let (x0, x1) = mask_pixels[k].iter().fold((usize::MAX, 0), |(a, b), &i| (a.min(i % w), b.max(i % w)));
@@ -856,7 +854,7 @@ impl Scene {
                 camera.xy() + d.xy().normalize()
             };
             let ends = Some((column_ray(x0), column_ray(x1)));
-            if let Some(b) = shape::sides_footprint(&side, ends, &edge, camera.xy(), o.noise, pixel, grow) {
+            if let Some(b) = shape::sides_footprint(&side, ends, &edge, camera.xy(), o.noise, pixel) {
                 let e = b.extents();
                 o.centre[0] = b.centre.x;
                 o.centre[1] = b.centre.y;

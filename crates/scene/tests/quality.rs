@@ -91,7 +91,9 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
                 st.size_ok += (size_ok && centre_ok) as usize;
                 st.support_ok += on_ok as usize;
                 st.matched += 1;
-                if verbose && (std::env::var_os("SPATIA_QUALITY_ALL").is_some() || !(sh && co && size_ok && centre_ok && on_ok) || *iou < 0.9) {
+                if verbose
+                    && (std::env::var_os("SPATIA_QUALITY_ALL").is_some() || !(sh && co && size_ok && centre_ok && on_ok) || *iou < 0.9)
+                {
                     eprintln!(
                         "seed {seed} noise {noise}: {} -> {} iou {iou:.2} shape {:?}{} colour {:?}{} size {:?} vs {:?} centre err {centre_err:.3} on {:?} want {:?}",
                         t.name,
