@@ -853,7 +853,7 @@ impl Scene {
                 let d: Vec3 = mask_pixels[k].iter().filter(|&&i| i % w == x).map(|&i| rot * ray(i)).sum();
                 camera.xy() + d.xy().normalize()
             };
-            let ends = Some((column_ray(x0), column_ray(x1)));
+            let ends = (x0 <= x1).then(|| (column_ray(x0), column_ray(x1)));
             if let Some(b) = shape::sides_footprint(&side, ends, &edge, camera.xy(), o.noise, pixel) {
                 let e = b.extents();
                 o.centre[0] = b.centre.x;
