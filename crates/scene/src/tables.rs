@@ -500,16 +500,18 @@ fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<usize> {
 /// The pixels of a table's top, found by height, for a table whose top the segmentation
 /// did not find as a support (under noise, far away and seen at a grazing angle, its
 /// normals face the line of sight). The top is the table's highest level; its pixels'
-/// heights spread by the depth noise times the slope of their rays (millimetres where the
-/// depth noise is centimetres), the rim under it spans heights down to its thickness, the
-/// legs lower still. The top's height `h` is taken a band of that noise (2.5 sigma) under
-/// the 98th percentile, then twice as the median within the band. Only pixels from `h` up
-/// to the band's top are returned: a rim pixel just under the top falls within a band
-/// about `h` as often as a top pixel does, and its ray meets the plane short of the near
-/// edge (by its depth under the top over the ray's slope, decimetres); few rim pixels reach
-/// above `h`, while the top's pixels above their median still cover all of the top.
-/// `group` are the table's pixels, `points` the scene-frame points, `camera` the camera's
-/// position in the scene frame and `sigma` the depth noise.
+/// heights spread by `sigma_h`, the depth noise times the slope of their rays (millimetres
+/// where the depth noise is centimetres), the rim under it spans heights down to its
+/// thickness, the legs lower still. The top's height `h` is taken a band of 2.5 `sigma_h`
+/// under the 98th percentile, then twice as the median within the band. Only pixels from
+/// `h + sigma_h` to the band's top are returned: a rim pixel just under the top falls
+/// within a band about `h` as often as a top pixel does, and its ray meets the plane short
+/// of the near edge (by its depth under the top over the ray's slope, decimetres); a rim
+/// pixel `d` under the top reaches `h + sigma_h` only with noise beyond `d + sigma_h`,
+/// while the top's pixels that high (a sixth of them) still cover all of the top (from
+/// `h` up, 2 of 142 tables on seeds 0-99 stayed 10-12 % too deep). `group` are the table's
+/// pixels, `points` the scene-frame points, `camera` the camera's position in the scene
+/// frame and `sigma` the depth noise.
 pub fn top_by_height(group: &[u32], points: &[[f32; 3]], camera: Vec3, sigma: f32) -> Vec<u32> {
     if group.len() < 30 {
         return Vec::new();
@@ -524,12 +526,13 @@ pub fn top_by_height(group: &[u32], points: &[[f32; 3]], camera: Vec3, sigma: f3
             .map(|p| ((p - camera).z / (p - camera).norm().max(1e-6)).abs())
             .collect(),
     );
-    let band = (2.5 * sigma * slope).max(0.005);
+    let sigma_h = (sigma * slope).max(0.002);
+    let band = 2.5 * sigma_h;
     let mut h = high - band;
     for _ in 0..2 {
         h = shape::median(z.iter().copied().filter(|v| (v - h).abs() <= band).collect());
     }
-    group.iter().copied().filter(|&i| (0.0..=band).contains(&(points[i as usize][2] - h))).collect()
+    group.iter().copied().filter(|&i| (sigma_h..=band).contains(&(points[i as usize][2] - h))).collect()
 }
 
 /// A table's top outline grown to cover its legs: a top stands over its legs, so where
@@ -730,9 +733,10 @@ mod tests {
         let group: Vec<u32> = (0..points.len() as u32).collect();
         let top = top_by_height(&group, &points, camera, sigma);
         let count = |c: char| top.iter().filter(|&&i| kinds[i as usize] == c).count();
-        assert!(count('t') >= 200, "top pixels {}", count('t'));
-        // Only the rim's upper centimetre, whose rays meet the plane within 8 cm of the edge.
-        assert!(count('r') * 10 <= count('t'), "rim {} of {}", count('r'), count('t'));
+        // A sixth of the top's 600 pixels, few of the rim's: its upper centimetre at most,
+        // whose rays meet the plane within 8 cm of the edge.
+        assert!(count('t') >= 70, "top pixels {}", count('t'));
+        assert!(count('r') * 20 <= count('t'), "rim {} of {}", count('r'), count('t'));
         let deepest =
             top.iter().filter(|&&i| kinds[i as usize] == 'r').map(|&i| 0.04 * ((i as usize - 600) / 30) as f32 / 10.0).fold(0.0, f32::max);
         assert!(deepest <= 0.012, "rim pixels {deepest} m under the top");
