@@ -404,7 +404,9 @@ impl Scene {
             }
             let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
             let rgb = representative(&mut colours.clone());
-            let (fit_obj, shape) = if is_table {
+            let shape = if is_table { ShapeClass::Other } else { f.class };
+            let parts = parts::split(shape, is_table, ids, &seg.points, &is_top, &up, w);
+            let fit_obj = if is_table {
                 let top = b.centre.z + b.half.z;
                 // The footprint from the top and the upper legs: floor beside a far leg's
                 // foot can join the leg and would stretch the footprint by decimetres.
@@ -438,8 +440,8 @@ impl Scene {
                         on_top.retain(|p| p.z >= h);
                     }
                     if let Some(t) = top_face(&on_top, camera, noise, 1.0 / frame.intrinsics.fx) {
-                        let legs: Vec<Vec<Vec3>> = parts::split(ShapeClass::Other, true, ids, &seg.points, &is_top, &up, w)
-                            .into_iter()
+                        let legs: Vec<Vec<Vec3>> = parts
+                            .iter()
                             .filter(|p| p.name == "leg")
                             .map(|p| p.pixel_ids.iter().map(|&i| v3(seg.points[i as usize])).collect())
                             .collect();
@@ -450,12 +452,11 @@ impl Scene {
                         fb.yaw_deg = t.yaw_deg();
                     }
                 }
-                (fb, ShapeClass::Other)
+                fb
             } else {
-                (f, f.class)
+                f
             };
             let label = user_labels.get(key).cloned().unwrap_or_else(|| if is_table { "table".into() } else { shape.noun().into() });
-            let parts = parts::split(shape, is_table, ids, &seg.points, &is_top, &up, w);
             objects.push(Object {
                 id: 0,
                 name: String::new(),
@@ -676,6 +677,17 @@ impl Scene {
             }
         }
         // How many normal windows span an object's columns in the photo.
+        // The side pixels of an upright thing (normals within 60 degrees of level): image
+        // column and floor-plane position, for [`shape::section`] and
+        // [`shape::sides_footprint`].
+        let side_columns = |o: &Object| -> Vec<(usize, Vec2)> {
+            o.pixel_ids
+                .iter()
+                .zip(&o.points)
+                .filter(|(i, _)| seg.normals[**i as usize][2].abs() < 0.5)
+                .map(|(i, p)| (*i as usize % w, Vec2::new(p[0], p[1])))
+                .collect()
+        };
         let windows = |o: &Object| {
             let mut columns: Vec<u32> = o.pixel_ids.iter().map(|&i| i % w as u32).collect();
             columns.sort_unstable();
@@ -691,13 +703,7 @@ impl Scene {
             .filter(|o| o.noise >= NOISY_DEPTH && matches!(o.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder))
         {
             let normals: Vec<[f32; 3]> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize]).collect();
-            let side: Vec<(usize, Vec2)> = o
-                .pixel_ids
-                .iter()
-                .zip(&o.points)
-                .filter(|(i, _)| seg.normals[**i as usize][2].abs() < 0.5)
-                .map(|(i, p)| (*i as usize % w, Vec2::new(p[0], p[1])))
-                .collect();
+            let side = side_columns(o);
             // The cross-section first (see [`shape::section`]): the likelier of a circle and a
             // box's corner, unless the two explain the columns about equally well or the circle
             // is a face seen flat (a radius far beyond the object's width).
@@ -823,13 +829,7 @@ impl Scene {
             if o.noise < NOISY_DEPTH || !matches!(o.shape, ShapeClass::Box | ShapeClass::Cube) {
                 continue;
             }
-            let side: Vec<(usize, Vec2)> = o
-                .pixel_ids
-                .iter()
-                .zip(&o.points)
-                .filter(|(i, _)| seg.normals[**i as usize][2].abs() < 0.5)
-                .map(|(i, p)| (*i as usize % w, Vec2::new(p[0], p[1])))
-                .collect();
+            let side = side_columns(o);
             // The mask's upper edge where it meets farther background (depth or none: the
             // sensor drops the last rows of a far edge), each pixel's ray met with the top's
             // plane where the camera looks down on it.
@@ -849,9 +849,8 @@ impl Scene {
             }
             // And the top's own points within the height's noise of it, met by their rays
             // (the mask can miss a far edge whose paint the background shares).
+            let band = 2.5 * shape::height_noise(o.points.iter().map(|p| v3(*p)), camera, o.noise);
             let rays: Vec<Vec3> = o.points.iter().map(|p| v3(*p) - camera).collect();
-            let slope = shape::median(rays.iter().map(|d| (d.z / d.norm().max(1e-6)).abs()).collect());
-            let band = (2.5 * o.noise * slope).max(0.005);
             for d in rays.iter().filter(|d| (camera.z + d.z - top).abs() <= band && -d.z >= MIN_TOP_SLOPE * d.norm()) {
                 edge.push(camera.xy() + (d * ((top - camera.z) / d.z)).xy());
             }

@@ -235,6 +235,14 @@ pub fn fit_box(points: &[[f32; 3]], normals: &[[f32; 3]], zmin: f32) -> Option<O
     Some(Obb::upright(Vec2::new(c, s), centre_xy, Vec2::new(hi[0] - lo[0], hi[1] - lo[1]) / 2.0, zmin, top))
 }
 
+/// The spread of the heights of `points` seen from `camera` with depth noise `sigma` along
+/// each ray: `sigma` times the median slope (sine) of their rays, at least 2 mm. Millimetres
+/// where a far level surface is seen at a grazing angle, its depth centimetres off.
+pub(crate) fn height_noise(points: impl Iterator<Item = Vec3>, camera: Vec3, sigma: f32) -> f32 {
+    let slope = median(points.map(|p| ((p - camera).z / (p - camera).norm().max(1e-6)).abs()).collect());
+    (sigma * slope).max(0.002)
+}
+
 /// The value at quantile `q` of `v` (the element at index `(len - 1) q` of its sorted
 /// order), found by selection: `v` is reordered, not sorted. `v` must not be empty.
 pub(crate) fn quantile(v: &mut [f32], q: f32) -> f32 {
@@ -537,7 +545,7 @@ pub fn cylinder_from_outline(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Unit rays through the pixels of a pinhole camera (focal `f`, centre 0) for which
@@ -604,7 +612,7 @@ mod tests {
     }
 
     /// Seeded standard normal samples (xorshift, sum of twelve uniforms).
-    fn normal_noise(seed: u64) -> impl FnMut() -> f32 {
+    pub(crate) fn normal_noise(seed: u64) -> impl FnMut() -> f32 {
         let mut state = seed;
         move || {
             (0..12)
@@ -827,6 +835,82 @@ pub struct Section {
     pub radius: f32,
 }
 
+/// The side pixels' floor-plane positions averaged per image column (columns of 3 pixels
+/// or more, in column order), each weighted by its pixel count over the depth noise's
+/// variance, with prefix sums of the weighted moments: an upright prism's sides are the
+/// same at every height, so a column's mean is its pixels' noise over the square root of
+/// their number off. Shared by [`section`] and [`sides_footprint`].
+struct ColumnMeans {
+    means: Vec<(Vec2, f32)>,
+    var: f32,
+    /// Prefix sums of [w, wx, wy, wxx, wxy, wyy].
+    pre: Vec<[f64; 6]>,
+}
+
+impl ColumnMeans {
+    /// None for fewer than 6 columns.
+    fn new(side: &[(usize, Vec2)], sigma: f32) -> Option<Self> {
+        let mut cols: std::collections::BTreeMap<usize, (Vec2, usize)> = Default::default();
+        for &(x, p) in side {
+            let e = cols.entry(x).or_insert((Vec2::zeros(), 0));
+            e.0 += p;
+            e.1 += 1;
+        }
+        let means: Vec<(Vec2, f32)> = cols.values().filter(|(_, n)| *n >= 3).map(|(s, n)| (s / *n as f32, *n as f32)).collect();
+        if means.len() < 6 {
+            return None;
+        }
+        let var = (sigma * sigma).max(1e-8);
+        let mut pre = vec![[0.0f64; 6]; means.len() + 1];
+        for (i, (p, n)) in means.iter().enumerate() {
+            let (x, y, w) = (p.x as f64, p.y as f64, *n as f64 / var as f64);
+            let a = pre[i];
+            pre[i + 1] = [a[0] + w, a[1] + w * x, a[2] + w * y, a[3] + w * x * x, a[4] + w * x * y, a[5] + w * y * y];
+        }
+        Some(ColumnMeans { means, var, pre })
+    }
+
+    fn len(&self) -> usize {
+        self.means.len()
+    }
+
+    /// Weighted mean of columns a..b.
+    fn mean(&self, a: usize, b: usize) -> Vec2 {
+        let s: Vec<f64> = (0..3).map(|j| self.pre[b][j] - self.pre[a][j]).collect();
+        Vec2::new((s[1] / s[0]) as f32, (s[2] / s[0]) as f32)
+    }
+
+    /// Weighted scatter matrix [xx, xy, yy] of columns a..b about their mean.
+    fn scatter(&self, a: usize, b: usize) -> [f64; 3] {
+        let s: Vec<f64> = (0..6).map(|j| self.pre[b][j] - self.pre[a][j]).collect();
+        if s[0] <= 0.0 {
+            return [0.0; 3];
+        }
+        let (mx, my) = (s[1] / s[0], s[2] / s[0]);
+        [s[3] - s[0] * mx * mx, s[4] - s[0] * mx * my, s[5] - s[0] * my * my]
+    }
+
+    /// The residual of columns 0..split about a line along u = (c, s) plus that of
+    /// split..k about a line along its normal: a quadratic form in (c, s) whose smallest
+    /// eigenvalue and eigenvector are the best pair of lines at right angles.
+    fn corner(&self, split: usize) -> (f64, Vec2) {
+        let (a, b) = (self.scatter(0, split), self.scatter(split, self.len()));
+        smallest_eigen([a[2] + b[0], -a[1] + b[1], a[0] + b[2]])
+    }
+}
+
+/// The smallest eigenvalue (at least 0) of the symmetric 2x2 matrix [a, b; b, c], given
+/// as [a, b, c], and its unit eigenvector.
+fn smallest_eigen(m: [f64; 3]) -> (f64, Vec2) {
+    let (t, d) = ((m[0] + m[2]) / 2.0, ((m[0] - m[2]) / 2.0).hypot(m[1]));
+    let l = t - d;
+    // (m - l) v = 0: v = (b, l - a) or (l - c, b), the better conditioned.
+    let v = if (m[0] - l).abs() > (m[2] - l).abs() { (m[1], l - m[0]) } else { (l - m[2], m[1]) };
+    let n = v.0.hypot(v.1);
+    let v = if n > 0.0 { Vec2::new((v.0 / n) as f32, (v.1 / n) as f32) } else { Vec2::x() };
+    (l.max(0.0), v)
+}
+
 /// The footprint of a box under depth noise, from its sides and its top. The side
 /// pixels' positions are averaged per image column (as in [`section`]); the means are
 /// fitted by two lines at right angles, split where the columns cross from one face to the
@@ -855,55 +939,13 @@ pub fn sides_footprint(
     sigma: f32,
     pixel: f32,
 ) -> Option<Obb> {
-    let mut cols: std::collections::BTreeMap<usize, (Vec2, usize)> = Default::default();
-    for &(x, p) in side {
-        let e = cols.entry(x).or_insert((Vec2::zeros(), 0));
-        e.0 += p;
-        e.1 += 1;
-    }
-    let means: Vec<(Vec2, f64)> = cols.values().filter(|(_, n)| *n >= 3).map(|(s, n)| (s / *n as f32, *n as f64)).collect();
-    let k = means.len();
-    if k < 6 {
-        return None;
-    }
-    let var = (sigma as f64).powi(2).max(1e-8);
-    // Weighted mean and scatter [xx, xy, yy] of columns a..b.
-    let moments = |a: usize, b: usize| {
-        let (mut w, mut m) = (0.0f64, [0.0f64; 2]);
-        for (p, n) in &means[a..b] {
-            w += n / var;
-            m[0] += n / var * p.x as f64;
-            m[1] += n / var * p.y as f64;
-        }
-        let (mx, my) = (m[0] / w, m[1] / w);
-        let mut s = [0.0f64; 3];
-        for (p, n) in &means[a..b] {
-            let (dx, dy) = (p.x as f64 - mx, p.y as f64 - my);
-            s[0] += n / var * dx * dx;
-            s[1] += n / var * dx * dy;
-            s[2] += n / var * dy * dy;
-        }
-        (Vec2::new(mx as f32, my as f32), s)
-    };
-    // The smallest eigenvalue of a symmetric 2x2 [a, b; b, c] and its unit eigenvector.
-    let smallest = |m: [f64; 3]| {
-        let (t, d) = ((m[0] + m[2]) / 2.0, ((m[0] - m[2]) / 2.0).hypot(m[1]));
-        let l = t - d;
-        // (m - l) v = 0: v = (b, l - a) or (l - c, b), the better conditioned.
-        let v = if (m[0] - l).abs() > (m[2] - l).abs() { (m[1], l - m[0]) } else { (l - m[2], m[1]) };
-        let n = v.0.hypot(v.1);
-        let v = if n > 0.0 { Vec2::new((v.0 / n) as f32, (v.1 / n) as f32) } else { Vec2::x() };
-        (l.max(0.0), v)
-    };
-    let (centre_all, all) = moments(0, k);
-    let (one, normal) = smallest(all);
+    let cols = ColumnMeans::new(side, sigma)?;
+    let k = cols.len();
+    let (one, normal) = smallest_eigen(cols.scatter(0, k));
     // The best split: columns 0..split on the line along u, split..k on its normal.
     let mut best: Option<(f64, usize, Vec2)> = None;
     for split in MIN_FACE_COLUMNS..=k.saturating_sub(MIN_FACE_COLUMNS) {
-        let ((_, a), (_, b)) = (moments(0, split), moments(split, k));
-        // Residual of a about the line along u = (c, s) plus b about the line along its
-        // normal: a quadratic form in (c, s) whose smallest eigenvalue is the best pair.
-        let (r, u) = smallest([a[2] + b[0], -a[1] + b[1], a[0] + b[2]]);
+        let (r, u) = cols.corner(split);
         if best.is_none_or(|(r0, _, _)| r < r0) {
             best = Some((r, split, u));
         }
@@ -937,23 +979,23 @@ pub fn sides_footprint(
     let (origin, u, n, lu, ln) = match best {
         Some((two, split, u)) if one - two >= TWO_FACES_MARGIN as f64 * k as f64 => {
             let n = Vec2::new(-u.y, u.x);
-            let ((ca, _), (cb, _)) = (moments(0, split), moments(split, k));
+            let (ca, cb) = (cols.mean(0, split), cols.mean(split, k));
             // Line A through ca along u, line B through cb along n: they cross at the
             // near corner (u and n are orthonormal).
             let corner = ca + u * (cb - ca).dot(&u);
             // Face A runs from the corner into the box beyond face B, and so on.
             let (iu, iv) = (inward(corner, u), inward(corner, n));
-            let (first, last) = ends.unwrap_or((means[0].0, means[k - 1].0));
+            let (first, last) = ends.unwrap_or((cols.means[0].0, cols.means[k - 1].0));
             let la = meet(first, corner, u).map(|e| (e - corner).dot(&iu)).or_else(|| reach(corner, iu))?;
             let lb = meet(last, corner, n).map(|e| (e - corner).dot(&iv)).or_else(|| reach(corner, iv))?;
             (corner, iu, iv, la, lb)
         }
         _ => {
             // One face: its ends from the outermost columns' rays, the depth from the top.
-            let u = Vec2::new(-normal.y, normal.x);
-            let (first, last) = ends.unwrap_or((means[0].0, means[k - 1].0));
-            let (e0, e1) = (meet(first, centre_all, u)?, meet(last, centre_all, u)?);
-            let iv = inward(centre_all, normal);
+            let (u, centre) = (Vec2::new(-normal.y, normal.x), cols.mean(0, k));
+            let (first, last) = ends.unwrap_or((cols.means[0].0, cols.means[k - 1].0));
+            let (e0, e1) = (meet(first, centre, u)?, meet(last, centre, u)?);
+            let iv = inward(centre, normal);
             let lb = reach(e0, iv)?;
             let d = e1 - e0;
             (e0, d.try_normalize(1e-9)?, iv, d.norm(), lb)
@@ -984,49 +1026,16 @@ const MIN_FACE_SINE: f32 = 0.3;
 /// line or two at right angles (a box seen on one face or two). None for fewer than 6
 /// columns of 3 or more pixels.
 pub fn section(side: &[(usize, Vec2)], sigma: f32) -> Option<Section> {
-    let mut cols: std::collections::BTreeMap<usize, (Vec2, usize)> = Default::default();
-    for &(x, p) in side {
-        let e = cols.entry(x).or_insert((Vec2::zeros(), 0));
-        e.0 += p;
-        e.1 += 1;
-    }
-    let means: Vec<(Vec2, f32)> = cols.values().filter(|(_, n)| *n >= 3).map(|(s, n)| (s / *n as f32, *n as f32)).collect();
-    let k = means.len();
-    if k < 6 {
-        return None;
-    }
-    let var = (sigma * sigma).max(1e-8);
-    let pts: Vec<Vec2> = means.iter().map(|m| m.0).collect();
+    let cols = ColumnMeans::new(side, sigma)?;
+    let k = cols.len();
+    let pts: Vec<Vec2> = cols.means.iter().map(|m| m.0).collect();
     let (circle, radius) = match circle_through(&pts) {
-        Some((c, r, _)) => (means.iter().map(|(p, n)| ((p - c).norm() - r).powi(2) * n / var).sum(), r),
+        Some((c, r, _)) => (cols.means.iter().map(|(p, n)| ((p - c).norm() - r).powi(2) * n / cols.var).sum(), r),
         None => (f32::INFINITY, f32::INFINITY),
     };
-    // Weighted second moments of the prefixes, for lines through the column means.
-    let mut pre = vec![[0.0f64; 6]; k + 1];
-    for (i, (p, n)) in means.iter().enumerate() {
-        let (x, y, w) = (p.x as f64, p.y as f64, *n as f64 / var as f64);
-        let a = pre[i];
-        pre[i + 1] = [a[0] + w, a[1] + w * x, a[2] + w * y, a[3] + w * x * x, a[4] + w * x * y, a[5] + w * y * y];
-    }
-    // Scatter matrix [xx, xy, yy] of columns a..b about their weighted mean.
-    let scatter = |a: usize, b: usize| {
-        let s: Vec<f64> = (0..6).map(|j| pre[b][j] - pre[a][j]).collect();
-        if s[0] <= 0.0 {
-            return [0.0; 3];
-        }
-        let (mx, my) = (s[1] / s[0], s[2] / s[0]);
-        [s[3] - s[0] * mx * mx, s[4] - s[0] * mx * my, s[5] - s[0] * my * my]
-    };
-    let smallest = |m: [f64; 3]| {
-        let (t, d) = ((m[0] + m[2]) / 2.0, ((m[0] - m[2]) / 2.0).hypot(m[1]));
-        (t - d).max(0.0)
-    };
-    let mut corner = smallest(scatter(0, k));
+    let mut corner = smallest_eigen(cols.scatter(0, k)).0;
     for split in 2..k - 1 {
-        let (a, b) = (scatter(0, split), scatter(split, k));
-        // Residual of a on the line along u = (c, s) plus b on the line along its normal:
-        // a quadratic form in (c, s) whose smallest eigenvalue is the best pair.
-        corner = corner.min(smallest([a[2] + b[0], -a[1] + b[1], a[0] + b[2]]));
+        corner = corner.min(cols.corner(split).0);
     }
     Some(Section { columns: k, circle, corner: corner as f32, radius })
 }

@@ -518,15 +518,7 @@ pub fn top_by_height(group: &[u32], points: &[[f32; 3]], camera: Vec3, sigma: f3
     }
     let mut z: Vec<f32> = group.iter().map(|&i| points[i as usize][2]).collect();
     let high = shape::quantile(&mut z, 0.98);
-    let slope = shape::median(
-        group
-            .iter()
-            .map(|&i| v3(points[i as usize]))
-            .filter(|p| p.z >= high - 0.1)
-            .map(|p| ((p - camera).z / (p - camera).norm().max(1e-6)).abs())
-            .collect(),
-    );
-    let sigma_h = (sigma * slope).max(0.002);
+    let sigma_h = shape::height_noise(group.iter().map(|&i| v3(points[i as usize])).filter(|p| p.z >= high - 0.1), camera, sigma);
     let band = 2.5 * sigma_h;
     let mut h = high - band;
     for _ in 0..2 {
@@ -705,15 +697,7 @@ mod tests {
         // A top at 0.7 m, 4.5 m away, its heights spread by 5 mm (the rays' slope times
         // the depth noise); a 4 cm rim under its near edge and legs below. Seeded noise.
         let camera = Vec3::new(0.0, 0.0, 1.3);
-        let mut state = 7u64;
-        let mut gauss = || {
-            let mut s = 0.0;
-            for _ in 0..12 {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                s += (state >> 40) as f32 / (1u64 << 24) as f32;
-            }
-            s - 6.0
-        };
+        let mut gauss = crate::shape::tests::normal_noise(7);
         let sigma = 0.04; // depth noise at 4.5 m; the rays' slope is about 0.13
         let mut points = Vec::new();
         let mut kinds = Vec::new();
