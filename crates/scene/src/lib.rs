@@ -358,8 +358,11 @@ impl Scene {
             let zc = ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32;
             let is_table = (top_px * 5 >= ids.len() && top_px > 0)
                 || (masks.is_none() && table_groups.get(key).copied().unwrap_or_else(|| stands_on_legs(&points, cfg, sigma(zc))));
+            if masks.is_none() && is_table && is_structure(&points, sframe.camera_height, 0.01 + 2.0 * sigma(zc), true) {
+                continue;
+            }
             if masks.is_none() && !is_table {
-                if is_structure(&points, sframe.camera_height, 0.01 + 2.0 * sigma(zc)) {
+                if is_structure(&points, sframe.camera_height, 0.01 + 2.0 * sigma(zc), false) {
                     continue;
                 }
                 let (zmin, zmax) = points.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p[2]), b.max(p[2])));
@@ -942,17 +945,23 @@ static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 /// A flat piece of room left over by the plane search (a strip of wall, a corner of the
 /// ceiling): planar within `flat_tol` (noise allowing) and either over a metre long, over
 /// half a metre across both ways, or above the camera; or anything entirely above
-/// [`STRUCTURE_HEIGHT`] or longer than [`STRUCTURE_SPAN`].
-fn is_structure(points: &[[f32; 3]], camera_height: f32, flat_tol: f32) -> bool {
+/// [`STRUCTURE_HEIGHT`] or longer than [`STRUCTURE_SPAN`]. What was taken for a table
+/// (`table`) is structure only as an upright sheet of that size: a table's top and legs
+/// never make one, and a strip of far wall whose noisy pixels the table steps gathered
+/// (generated seed 171: 575 pixels at 9.7 m, a "table" 1.7 m tall) does.
+fn is_structure(points: &[[f32; 3]], camera_height: f32, flat_tol: f32, table: bool) -> bool {
     let mut m = spatia_geom::math::Moments::default();
     for p in points {
         m.add(*p);
     }
-    let [(l0, _), (l1, _), (l2, _)] = m.principal_axes();
+    let [(l0, v0), (l1, _), (l2, _)] = m.principal_axes();
     let flat = l0.max(0.0).sqrt() < flat_tol;
-    let zmin = points.iter().map(|p| p[2]).fold(f32::INFINITY, f32::min);
     let span = l2.max(0.0).sqrt() * 3.46;
     let width = l1.max(0.0).sqrt() * 3.46;
+    if table {
+        return flat && v0.z.abs() < UPRIGHT_SHEET && (span > 1.0 || width > 0.5);
+    }
+    let zmin = points.iter().map(|p| p[2]).fold(f32::INFINITY, f32::min);
     (flat && (span > 1.0 || width > 0.5 || zmin > camera_height)) || zmin > STRUCTURE_HEIGHT || span > STRUCTURE_SPAN
 }
 
@@ -1053,6 +1062,9 @@ pub const STRUCTURE_SPAN: f32 = 3.0;
 
 /// Anything entirely above this height (metres) is taken for the room (upper walls, ceiling).
 pub const STRUCTURE_HEIGHT: f32 = 2.0;
+
+/// A flat piece whose flattest direction is within this cosine of level stands upright.
+const UPRIGHT_SHEET: f32 = 0.5;
 
 /// Fraction of `a`'s footprint (its gravity-aligned box) that lies over `b`'s footprint
 /// (the floor-plane outline of `b`'s points, grown by 4 cm: one view may show only a

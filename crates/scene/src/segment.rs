@@ -83,7 +83,7 @@ const LEG_PIECE_SPAN: f32 = 0.12;
 
 /// A whole leg is at least this many times as tall as it is wide (a ball under a table,
 /// as wide as it is tall, is not one).
-const LEG_SLENDERNESS: f32 = 1.5;
+pub(crate) const LEG_SLENDERNESS: f32 = 1.5;
 
 struct Dsu(Vec<u32>);
 
@@ -157,7 +157,7 @@ struct Stat {
 /// spread of length L has variance L^2 / 12, noise adds sigma^2. At 5 m a Kinect-like
 /// sensor scatters a 5 cm leg's points over 25 cm along the line of sight, where the box
 /// of its points would call it a slab.
-fn denoised_span(sum: Vec2, second: Vec3, n: usize, sigma: f32) -> f32 {
+pub(crate) fn denoised_span(sum: Vec2, second: Vec3, n: usize, sigma: f32) -> f32 {
     if n < 2 {
         return 0.0;
     }

@@ -241,15 +241,17 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
 
 /// A table's leg that noise (or its top, hiding its upper end) kept apart from the table
 /// stands as a thin upright thing under the table: from the floor (its lowest point within
-/// 5 cm and twice the noise of it) up to 60 % of the table's height or more (a third, for
-/// the lower part of a leg that stands within [`LEG_RIM`] of the top's edge and is no
-/// deeper than a leg, four times the noise allowed) but no higher
-/// than its top (3 cm and twice the noise allowed), no wider across the line of sight than a
-/// leg ([`SPLIT_WIDTH`], the median over its rows in the photo) and at least
-/// [`LEG_SLENDERNESS`] times as tall as that, its centre within the
-/// outline of the table's top (10 cm and twice the noise allowed), of the table's paint (the
-/// tolerance of [`segment`]'s leg matching). Such a group is merged into the table's.
-/// `tables` caches which groups are tables.
+/// 5 cm and twice the noise of it) but no higher than its top (3 cm and twice the noise
+/// allowed), no wider across the line of sight than a leg ([`SPLIT_WIDTH`], the median over
+/// its rows in the photo), its centre within the outline of the table's top (10 cm and
+/// twice the noise allowed), of the table's paint (the tolerance of [`segment`]'s leg
+/// matching); and either up to 60 % of the table's height or more and [`LEG_SLENDERNESS`]
+/// times as tall as wide, or, as the lower part of a leg (what noise or the nearer top
+/// left of it: 12-22 cm of back legs at 3-4 m on generated seeds 134 and 160), standing
+/// within [`LEG_RIM`] of the top's edge, [`segment::LEG_SLENDERNESS`] times as tall as wide
+/// and no wider on the floor than a leg by the spread of its points less the noise (as
+/// [`segment`] measures leg pieces). Such a group is merged into the table's. `tables`
+/// caches which groups are tables.
 fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
     let &Pieces { seg, cam, w, fx, cfg, .. } = pc;
     let range = |ids: &[u32]| ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32;
@@ -292,22 +294,28 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
         }
         let row_width = shape::median(rows.values().map(|(a, b)| (b + 1 - a) as f32).collect());
         let width = row_width * range(ids) / fx;
-        if zlo > 0.05 + 2.0 * noise || width > SPLIT_WIDTH || zhi - zlo < LEG_SLENDERNESS * width {
+        let slender = |k: f32| zhi - zlo >= k * width;
+        if zlo > 0.05 + 2.0 * noise || width > SPLIT_WIDTH || !slender(segment::LEG_SLENDERNESS) {
             continue;
         }
         let own = paint(ids);
-        // Or a leg's lower part, its upper part lost to noise: at least a third of the
-        // table's height, under the band of the top's outline where legs stand, and thin
-        // both ways on the floor (a box seen on its narrow face is deep).
+        // Or a leg's lower part, its upper part lost to noise or hidden by the top: under
+        // the band of the top's outline where legs stand, and thin both ways on the floor
+        // (a box seen on its narrow face is deep), less the noise along the line of sight.
         let thin = || {
-            let points: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).collect();
-            spatia_geom::Obb::gravity_aligned(&points).is_some_and(|b| b.half.x.max(b.half.y) * 2.0 <= SPLIT_WIDTH + 4.0 * noise)
+            let (mut sum, mut second) = (Vec2::zeros(), Vec3::zeros());
+            for &i in ids {
+                let p = seg.points[i as usize];
+                sum += Vec2::new(p[0], p[1]);
+                second += Vec3::new(p[0] * p[0], p[1] * p[1], p[0] * p[1]);
+            }
+            segment::denoised_span(sum, second, ids.len(), noise) <= segment::LEG_SPAN + 2.0 * noise
         };
         let table = tops.iter().find(|(_, height, hull, tp)| {
             zhi <= height + 0.03 + 2.0 * noise
                 && inside(hull, centre, 0.1 + 2.0 * noise)
                 && colour::compatible(own, *tp, cfg.max_chroma * 1.5, 3.0)
-                && (zhi >= 0.6 * height || (zhi >= height / 3.0 && !inside(hull, centre, -LEG_RIM) && thin()))
+                && ((zhi >= 0.6 * height && slender(LEG_SLENDERNESS)) || (!inside(hull, centre, -LEG_RIM) && thin()))
         });
         if let Some(t) = table {
             joined.push((*key, t.0));
