@@ -325,9 +325,15 @@ impl Scene {
 
         // Repairs of tables' pieces (see [`tables`]), and which groups are tables, found once.
         let table_groups = match masks {
-            None => {
-                tables::repair(&mut groups, &mut seg, surface.points.as_slice(), (frame.rgb.as_raw(), w, frame.intrinsics.fx), cfg, &sigma)
-            }
+            None => tables::repair(
+                &mut groups,
+                &mut seg,
+                sframe.to_scene(&Vec3::zeros()),
+                surface.points.as_slice(),
+                (frame.rgb.as_raw(), w, frame.intrinsics.fx),
+                cfg,
+                &sigma,
+            ),
             Some(_) => Default::default(),
         };
 

@@ -3,6 +3,8 @@
 //! wrong in three ways that the pieces' geometry tells apart: a table comes apart into two
 //! halves ([`merge_table_halves`]), a thing of its paint beside a leg grows into it
 //! ([`split_off_things_under_tables`]), or a leg stays apart from it ([`join_lost_legs`]).
+//! A piece of a top cut off along a rim, a table's or any thing's, joins the thing
+//! ([`join_top_pieces`]).
 //! Also whether a group of pixels is a table at all ([`table_like`], [`stands_on_legs`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -21,6 +23,8 @@ type Groups = BTreeMap<u32, Vec<u32>>;
 /// width, focal length in pixels), the settings and the depth noise by range.
 struct Pieces<'a> {
     seg: &'a Segmentation,
+    /// The camera's position in the scene frame.
+    eye: Vec3,
     cam: &'a [[f32; 3]],
     rgb: &'a [u8],
     w: usize,
@@ -61,23 +65,25 @@ impl Pieces<'_> {
     }
 }
 
-/// Runs the three repairs on the groups (`masks` absent: the segmentation's) and keeps the
+/// Runs the repairs on the groups (`masks` absent: the segmentation's) and keeps the
 /// segmentation's object numbers in step with them; returns whether each group is a table.
 pub(crate) fn repair(
     groups: &mut Groups,
     seg: &mut Segmentation,
+    eye: Vec3,
     cam: &[[f32; 3]],
     (rgb, w, fx): (&[u8], usize, f32),
     cfg: &SceneConfig,
     sigma: &dyn Fn(f32) -> f32,
 ) -> HashMap<u32, bool> {
     let mut tables = HashMap::new();
-    split_off_things_under_tables(groups, &mut tables, &Pieces { seg, cam, rgb, w, fx, cfg, sigma });
+    split_off_things_under_tables(groups, &mut tables, &Pieces { seg, eye, cam, rgb, w, fx, cfg, sigma });
     // The seams between tables are looked for in the object numbers.
     sync(groups, &mut seg.objects);
-    let pieces = Pieces { seg, cam, rgb, w, fx, cfg, sigma };
+    let pieces = Pieces { seg, eye, cam, rgb, w, fx, cfg, sigma };
     merge_table_halves(groups, &mut tables, &pieces);
     join_lost_legs(groups, &mut tables, &pieces);
+    join_top_pieces(groups, &mut tables, &pieces);
     sync(groups, &mut seg.objects);
     tables
 }
@@ -323,6 +329,72 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
     }
     for (from, to) in joined {
         move_group(groups, tables, from, to);
+    }
+}
+
+/// A piece of a thing's top that noise cut off along a rim (the far part of a table's top
+/// seen at a grazing angle, a cylinder's top face; generated seeds 102 and 110) is a group
+/// of its own: level (its heights' 10th to 90th percentiles within a centimetre and three
+/// times their noise), at the height of the top of a larger group (that group's 95th
+/// percentile of heights, 2 cm and twice the noise allowed), its centre over that group's
+/// outline on the floor (5 cm and twice the depth noise allowed), of its paint (the leg
+/// tolerance: a top is lit apart from its sides). It joins that group. (Something that
+/// thin of the same paint lying on a top is not told from it by depth either.)
+fn join_top_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
+    let &Pieces { seg, eye, cfg, .. } = pc;
+    let heights = |ids: &[u32]| -> Vec<f32> { ids.iter().map(|&i| seg.points[i as usize][2]).collect() };
+    let height_noise = |ids: &[u32]| shape::height_noise(ids.iter().map(|&i| v3(seg.points[i as usize])), eye, pc.noise(ids));
+    let paint = |ids: &[u32]| pc.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default();
+    // Each group's top: its height, its outline on the floor, its paint and its noise.
+    struct Top {
+        key: u32,
+        pixels: usize,
+        height: f32,
+        hull: Vec<Vec2>,
+        paint: [u8; 3],
+        noise: f32,
+        noise_h: f32,
+    }
+    let all: Vec<Top> = groups
+        .iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(&key, ids)| Top {
+            key,
+            pixels: ids.len(),
+            height: shape::quantile(&mut heights(ids), 0.95),
+            hull: spatia_geom::convex_hull(ids.iter().map(|&i| Vec2::new(seg.points[i as usize][0], seg.points[i as usize][1])).collect()),
+            paint: paint(ids),
+            noise: pc.noise(ids),
+            noise_h: height_noise(ids),
+        })
+        .collect();
+    let mut joined = Vec::new();
+    for (key, ids) in groups.iter() {
+        if ids.len() < 2 || tables.get(key).copied().unwrap_or(false) {
+            continue;
+        }
+        let mut z = heights(ids);
+        let noise_h = height_noise(ids);
+        let (lo, hi, mid) = (shape::quantile(&mut z, 0.1), shape::quantile(&mut z, 0.9), shape::quantile(&mut z, 0.5));
+        if hi - lo > 0.01 + 3.0 * noise_h {
+            continue;
+        }
+        let centre =
+            ids.iter().fold(Vec2::zeros(), |a, &i| a + Vec2::new(seg.points[i as usize][0], seg.points[i as usize][1])) / ids.len() as f32;
+        let own = paint(ids);
+        let under = all.iter().filter(|t| t.key != *key && t.pixels > ids.len()).find(|t| {
+            (mid - t.height).abs() <= 0.02 + 2.0 * noise_h.max(t.noise_h)
+                && inside(&t.hull, centre, 0.05 + 2.0 * t.noise)
+                && colour::compatible(own, t.paint, cfg.max_chroma * 1.5, 3.0)
+        });
+        if let Some(t) = under {
+            joined.push((*key, t.key));
+        }
+    }
+    for (from, to) in joined {
+        if groups.contains_key(&to) {
+            move_group(groups, tables, from, to);
+        }
     }
 }
 
