@@ -398,6 +398,9 @@ fn join_top_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pi
     }
 }
 
+/// A table's top and its rim (apron) lie within this of its highest point, metres.
+const LEG_BELOW_TOP: f32 = 0.15;
+
 /// Legs stand within this of the edge of a table's top (metres; see [`join_lost_legs`]).
 const LEG_RIM: f32 = 0.15;
 
@@ -514,9 +517,12 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
 }
 
 /// Whether an object is a top on legs, though its top was not seen as a support surface (a
-/// low camera sees it edge-on): its points in the lower half stand in two or more narrow
-/// clusters (legs, at most [`segment::LEG_SPAN`] across, noise allowing) under a top at
-/// least half a support's area across.
+/// low camera sees it edge-on): its points below the top's band ([`LEG_BELOW_TOP`] under
+/// its highest point, twice the noise allowed) stand in two or more narrow clusters (legs,
+/// at most [`segment::LEG_SPAN`] across, noise allowing) that reach down into its lower
+/// half, under a top at least half a support's area across. (Legs are not asked to show
+/// in the lower half alone: a nearer table's top may hide all but the upper parts of a
+/// far table's legs, generated seed 175.)
 pub(crate) fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
     legs(points, cfg, sigma).is_some_and(|n| n >= 2)
 }
@@ -534,11 +540,13 @@ fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<usize> {
     if segment::polygon_area(&hull) < cfg.support_min_area / 2.0 {
         return None;
     }
-    // Lower points (off the floor) on a 3 cm grid, clustered by 8-neighbourhood of cells.
+    // Points below the top's band (off the floor) on a 3 cm grid, clustered by
+    // 8-neighbourhood of cells (each cell: its points and their lowest height).
     const CELL: f32 = 0.03;
-    let mut cells: HashMap<(i32, i32), usize> = Default::default();
-    for p in points.iter().filter(|p| p[2] < 0.5 * zmax && p[2] > 0.02 + 2.0 * sigma) {
-        *cells.entry(((p[0] / CELL).floor() as i32, (p[1] / CELL).floor() as i32)).or_default() += 1;
+    let mut cells: HashMap<(i32, i32), (usize, f32)> = Default::default();
+    for p in points.iter().filter(|p| p[2] < zmax - LEG_BELOW_TOP - 2.0 * sigma && p[2] > 0.02 + 2.0 * sigma) {
+        let c = cells.entry(((p[0] / CELL).floor() as i32, (p[1] / CELL).floor() as i32)).or_insert((0, f32::MAX));
+        *c = (c.0 + 1, c.1.min(p[2]));
     }
     let mut seen: HashSet<(i32, i32)> = Default::default();
     let mut legs = 0;
@@ -546,9 +554,10 @@ fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<usize> {
         if !seen.insert(start) {
             continue;
         }
-        let (mut stack, mut n, mut lo, mut hi) = (vec![start], 0, Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
+        let (mut stack, mut n, mut zlo, mut lo, mut hi) = (vec![start], 0, f32::MAX, Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
         while let Some(c) = stack.pop() {
-            n += cells[&c];
+            n += cells[&c].0;
+            zlo = zlo.min(cells[&c].1);
             let q = Vec2::new(c.0 as f32, c.1 as f32) * CELL;
             lo = lo.inf(&q);
             hi = hi.sup(&(q + Vec2::repeat(CELL)));
@@ -568,9 +577,11 @@ fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<usize> {
         if (hi - lo).norm() > segment::LEG_SPAN + 4.0 * sigma {
             return None;
         }
-        // A leg beyond the top's visible outline (a back leg under a top seen edge-on,
-        // whose far part is hidden) is not counted, nor does it rule the table out.
-        if inside(&hull, (lo + hi) / 2.0, 0.1) {
+        // A leg reaches down into the lower half (what hangs from a top, or a thing's
+        // lower part on a table under it, does not); one beyond the top's visible outline
+        // (a back leg under a top seen edge-on, whose far part is hidden) is not counted,
+        // nor does it rule the table out.
+        if zlo < 0.5 * zmax && inside(&hull, (lo + hi) / 2.0, 0.1) {
             legs += 1;
         }
     }
