@@ -480,7 +480,7 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
                 hull: pc.top_outline(ids, heights[key as usize]),
                 paint: pc.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default(),
                 noise,
-                legs: legs(&points, cfg, noise).unwrap_or(0),
+                legs: legs(&points, cfg, noise).map_or(0, |l| l.0),
             }
         });
     }
@@ -520,24 +520,27 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
 /// low camera sees it edge-on): its points below the top's band ([`LEG_BELOW_TOP`] under
 /// its highest point, twice the noise allowed) stand in two or more narrow clusters (legs,
 /// at most [`segment::LEG_SPAN`] across, noise allowing) that reach down into its lower
-/// half, under a top at least half a support's area across. (Legs are not asked to show
-/// in the lower half alone: a nearer table's top may hide all but the upper parts of a
-/// far table's legs, generated seed 175.)
+/// half, under a top at least half a support's area across; or one such leg under a top
+/// of a support's area or more (no small thing has one): a nearer table may hide all but
+/// one leg of a far table (generated seed 141). (Legs are not asked to show in the lower
+/// half alone: a nearer table's top may hide all but the upper parts of a far table's
+/// legs, generated seed 175.)
 pub(crate) fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
-    legs(points, cfg, sigma).is_some_and(|n| n >= 2)
+    legs(points, cfg, sigma).is_some_and(|(n, area)| n >= 2 || (n == 1 && area >= cfg.support_min_area))
 }
 
 /// The legs under a top (see [`stands_on_legs`]): the number of narrow clusters of lower
-/// points under its outline; None where there is no top half a support's area across, or
-/// something broad stands under it.
-fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<usize> {
+/// points under its outline, and the top's area; None where there is no top half a
+/// support's area across, or something broad stands under it.
+fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<(usize, f32)> {
     let zmax = points.iter().map(|p| p[2]).fold(f32::MIN, f32::max);
     if zmax < 0.3 {
         return None;
     }
     let upper: Vec<Vec2> = points.iter().filter(|p| p[2] >= zmax - 0.1).map(|p| Vec2::new(p[0], p[1])).collect();
     let hull = spatia_geom::convex_hull(upper);
-    if segment::polygon_area(&hull) < cfg.support_min_area / 2.0 {
+    let area = segment::polygon_area(&hull);
+    if area < cfg.support_min_area / 2.0 {
         return None;
     }
     // Points below the top's band (off the floor) on a 3 cm grid, clustered by
@@ -585,7 +588,7 @@ fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<usize> {
             legs += 1;
         }
     }
-    Some(legs)
+    Some((legs, area))
 }
 
 /// The pixels of a table's top, found by height, for a table whose top the segmentation
