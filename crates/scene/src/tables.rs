@@ -345,7 +345,24 @@ fn join_top_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pi
     let heights = |ids: &[u32]| -> Vec<f32> { ids.iter().map(|&i| seg.points[i as usize][2]).collect() };
     let height_noise = |ids: &[u32]| shape::height_noise(ids.iter().map(|&i| v3(seg.points[i as usize])), eye, pc.noise(ids));
     let paint = |ids: &[u32]| pc.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default();
-    // Each group's top: its height, its outline on the floor, its paint and its noise.
+    // The level pieces: (key, pixels, median height, height noise, centre, paint).
+    let mut pieces: Vec<(u32, usize, f32, f32, Vec2, [u8; 3])> = Vec::new();
+    for (key, ids) in groups.iter() {
+        if ids.len() < 2 || tables.get(key).copied().unwrap_or(false) {
+            continue;
+        }
+        let mut z = heights(ids);
+        let noise_h = height_noise(ids);
+        let (lo, hi, mid) = (shape::quantile(&mut z, 0.1), shape::quantile(&mut z, 0.9), shape::quantile(&mut z, 0.5));
+        if hi - lo <= 0.01 + 3.0 * noise_h {
+            let centre = ids.iter().fold(Vec2::zeros(), |a, &i| a + Vec2::new(seg.points[i as usize][0], seg.points[i as usize][1]))
+                / ids.len() as f32;
+            pieces.push((*key, ids.len(), mid, noise_h, centre, paint(ids)));
+        }
+    }
+    let Some(smallest) = pieces.iter().map(|p| p.1).min() else { return };
+    // The top of each group that may hold a piece: its height, its outline on the floor,
+    // its paint and its noise.
     struct Top {
         key: u32,
         pixels: usize,
@@ -355,9 +372,9 @@ fn join_top_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pi
         noise: f32,
         noise_h: f32,
     }
-    let all: Vec<Top> = groups
+    let tops: Vec<Top> = groups
         .iter()
-        .filter(|(_, ids)| !ids.is_empty())
+        .filter(|(_, ids)| ids.len() > smallest)
         .map(|(&key, ids)| Top {
             key,
             pixels: ids.len(),
@@ -369,26 +386,14 @@ fn join_top_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pi
         })
         .collect();
     let mut joined = Vec::new();
-    for (key, ids) in groups.iter() {
-        if ids.len() < 2 || tables.get(key).copied().unwrap_or(false) {
-            continue;
-        }
-        let mut z = heights(ids);
-        let noise_h = height_noise(ids);
-        let (lo, hi, mid) = (shape::quantile(&mut z, 0.1), shape::quantile(&mut z, 0.9), shape::quantile(&mut z, 0.5));
-        if hi - lo > 0.01 + 3.0 * noise_h {
-            continue;
-        }
-        let centre =
-            ids.iter().fold(Vec2::zeros(), |a, &i| a + Vec2::new(seg.points[i as usize][0], seg.points[i as usize][1])) / ids.len() as f32;
-        let own = paint(ids);
-        let under = all.iter().filter(|t| t.key != *key && t.pixels > ids.len()).find(|t| {
+    for (key, pixels, mid, noise_h, centre, own) in pieces {
+        let under = tops.iter().filter(|t| t.key != key && t.pixels > pixels).find(|t| {
             (mid - t.height).abs() <= 0.02 + 2.0 * noise_h.max(t.noise_h)
                 && inside(&t.hull, centre, 0.05 + 2.0 * t.noise)
                 && colour::compatible(own, t.paint, cfg.max_chroma * 1.5, 3.0)
         });
         if let Some(t) = under {
-            joined.push((*key, t.key));
+            joined.push((key, t.key));
         }
     }
     for (from, to) in joined {
