@@ -829,13 +829,16 @@ impl Scene {
                 o.size[2] = top - bottom;
             }
         }
-        // Noisy boxes' footprints from their faces' lines, which the column means give to
+        // Boxes' footprints from their faces' lines, which the column means give to
         // millimetres, the outline's rays, and the rays of the top's far edges (see
-        // [`shape::sides_footprint`]): the fit to the points is centimetres off.
+        // [`shape::sides_footprint`]): with noisy depth the fit to the points is
+        // centimetres off, and is replaced; with clean depth it is exact but stops where the
+        // points do (a far face seen on a few rows, or not at all: 14-56 % short on
+        // generated seeds 5, 52, 133, 177), and is grown to cover the sides' measure.
         let pixel = 1.0 / frame.intrinsics.fx;
         let rot = sframe.cam_to_scene.rotation;
         for (k, o) in objects.iter_mut().enumerate() {
-            if o.noise < NOISY_DEPTH || !matches!(o.shape, ShapeClass::Box | ShapeClass::Cube) {
+            if !matches!(o.shape, ShapeClass::Box | ShapeClass::Cube) {
                 continue;
             }
             let side = side_columns(o);
@@ -872,6 +875,19 @@ impl Scene {
             };
             let ends = (x0 <= x1).then(|| (column_ray(x0), column_ray(x1)));
             if let Some(b) = shape::sides_footprint(&side, ends, &edge, camera.xy(), o.noise, pixel) {
+                if o.noise < NOISY_DEPTH {
+                    // Clean depth: the fit to the points is exact where they are and short
+                    // where they are not (the far faces), the sides' measure reaches as far as
+                    // the outline's and the top's rays: the footprint covers both, in the
+                    // fit's axes.
+                    let (centre, size) =
+                        shape::cover_footprint(Vec2::new(o.centre[0], o.centre[1]), Vec2::new(o.size[0], o.size[1]), o.yaw_deg, &b);
+                    o.centre[0] = centre.x;
+                    o.centre[1] = centre.y;
+                    o.size[0] = size.x;
+                    o.size[1] = size.y;
+                    continue;
+                }
                 let e = b.extents();
                 o.centre[0] = b.centre.x;
                 o.centre[1] = b.centre.y;

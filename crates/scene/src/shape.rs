@@ -548,6 +548,23 @@ pub fn cylinder_from_outline(
 pub(crate) mod tests {
     use super::*;
 
+    #[test]
+    fn a_footprint_grows_to_cover_another_in_its_own_axes() {
+        // A 20 x 10 cm footprint along 30 degrees, and one 6 cm longer on its far end and
+        // as wide, turned 2 degrees: the cover keeps the first's axes and near end.
+        let (yaw, u) = (30f32, Vec2::new(30f32.to_radians().cos(), 30f32.to_radians().sin()));
+        let centre = Vec2::new(1.0, 2.0);
+        let far = Vec2::new(32f32.to_radians().cos(), 32f32.to_radians().sin());
+        let other = Obb::upright(far, centre + u * 0.03, Vec2::new(0.13, 0.05), 0.0, 0.3);
+        let (c, size) = cover_footprint(centre, Vec2::new(0.2, 0.1), yaw, &other);
+        assert!((size.x - 0.26).abs() < 0.01 && (size.y - 0.1).abs() < 0.012, "{size:?}");
+        assert!(((c - centre).dot(&u) - 0.03).abs() < 0.005, "{c:?}");
+        // Covering a footprint inside it changes nothing.
+        let inner = Obb::upright(u, centre, Vec2::new(0.05, 0.02), 0.0, 0.3);
+        let (c, size) = cover_footprint(centre, Vec2::new(0.2, 0.1), yaw, &inner);
+        assert!((c - centre).norm() < 1e-5 && (size - Vec2::new(0.2, 0.1)).norm() < 1e-5, "{c:?} {size:?}");
+    }
+
     /// Unit rays through the pixels of a pinhole camera (focal `f`, centre 0) for which
     /// `inside(u, v)` holds, and whether each is on the outline (a 4-neighbour outside).
     fn silhouette(f: f32, inside: impl Fn(f32, f32) -> bool) -> (Vec<Vec3>, Vec<bool>) {
@@ -1006,6 +1023,26 @@ pub fn sides_footprint(
     }
     let centre = origin + u * (lu / 2.0) + n * (ln / 2.0);
     Some(Obb::upright(u, centre, Vec2::new(lu, ln) / 2.0, 0.0, 0.0))
+}
+
+/// The smallest rectangle in the axes of a footprint (`centre`, `size` along yaw `yaw_deg`
+/// and across it) that covers it and the footprint `other`: its centre and size.
+pub fn cover_footprint(centre: Vec2, size: Vec2, yaw_deg: f32, other: &Obb) -> (Vec2, Vec2) {
+    let (c, s) = (yaw_deg.to_radians().cos(), yaw_deg.to_radians().sin());
+    let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
+    let (mut lo, mut hi) = (Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
+    for (sx, sy) in [(-1.0f32, -1.0f32), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)] {
+        for q in [
+            centre + u * (sx * size.x / 2.0) + v * (sy * size.y / 2.0),
+            other.centre.xy() + other.axes[0].xy() * (sx * other.half.x) + other.axes[1].xy() * (sy * other.half.y),
+        ] {
+            let r = Vec2::new(q.dot(&u), q.dot(&v));
+            lo = lo.inf(&r);
+            hi = hi.sup(&r);
+        }
+    }
+    let m = (lo + hi) / 2.0;
+    (u * m.x + v * m.y, hi - lo)
 }
 
 /// [`sides_footprint`] takes two faces where they explain the column means better than

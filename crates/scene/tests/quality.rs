@@ -406,7 +406,11 @@ fn noisy_boxes_and_cylinders_stand_on_their_support_and_reach_their_top() {
 /// Asserts that the noisy scene of `seed` measures the footprint of the object matched to
 /// `name` within 10 % on both sides (in either order).
 fn assert_noisy_footprint(seed: u64, name: &str) {
-    let c = case(seed, true);
+    assert_footprint(seed, name, true);
+}
+
+fn assert_footprint(seed: u64, name: &str, noise: bool) {
+    let c = case(seed, noise);
     let (ti, pi, _) = matched(&c, name);
     let p = &c.scene.objects[pi.expect("found")];
     let t = &c.truth.objects[ti];
@@ -560,5 +564,16 @@ fn a_noisy_table_whose_legs_are_mostly_hidden_stands_on_legs() {
         let o = &c.scene.objects[found.unwrap_or_else(|| panic!("seed {seed}: the {table} is found"))];
         assert_eq!(o.shape, ShapeClass::Other, "seed {seed}: {}", o.name);
         assert!(o.name.contains("table"), "seed {seed}: {}", o.name);
+    }
+}
+
+// Regression (issue 3): with clean depth a box fitted to its points stops where they do: a
+// far face seen on a few rows, or not at all, left footprints 14-56 % short (seeds 5, 52,
+// 133, 177). The fit is grown to cover the sides' measure (faces' lines, the outline's and
+// the top's rays).
+#[test]
+fn a_clean_box_reaches_as_far_as_its_outline_and_top_rays() {
+    for (seed, name) in [(5, "black box"), (52, "brown box"), (133, "right gray box"), (177, "yellow box")] {
+        assert_footprint(seed, name, false);
     }
 }
