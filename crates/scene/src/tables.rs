@@ -247,29 +247,50 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
 
 /// A table's leg that noise (or its top, hiding its upper end) kept apart from the table
 /// stands as a thin upright thing under the table: from the floor (its lowest point within
-/// 5 cm and twice the noise of it) but no higher than its top (3 cm and twice the noise
-/// allowed), no wider across the line of sight than a leg ([`SPLIT_WIDTH`], the median over
-/// its rows in the photo), its centre within the outline of the table's top (10 cm and
-/// twice the noise allowed), of the table's paint (the tolerance of [`segment`]'s leg
-/// matching); and either up to 60 % of the table's height or more and [`LEG_SLENDERNESS`]
-/// times as tall as wide, or, as the lower part of a leg (what noise or the nearer top
-/// left of it: 12-22 cm of back legs at 3-4 m on generated seeds 134 and 160), standing
-/// within [`LEG_RIM`] of the top's edge, [`segment::LEG_SLENDERNESS`] times as tall as wide
-/// and no wider on the floor than a leg by the spread of its points less the noise (as
-/// [`segment`] measures leg pieces). Such a group is merged into the table's. `tables`
-/// caches which groups are tables.
+/// 5 cm and twice the noise of it, or its lower end hidden behind something nearer: the
+/// first pixels with depth under most of its columns lie 10 cm and twice the noise in
+/// front of it, generated seeds 141, 144, 190) but no higher than its top (3 cm and twice
+/// the noise allowed), no wider across the line of sight than a leg ([`SPLIT_WIDTH`], the
+/// median over its rows in the photo), of the table's paint (the tolerance of
+/// [`segment`]'s leg matching); and either up to 60 % of the table's height or more and
+/// [`LEG_SLENDERNESS`] times as tall as wide, its centre within the rectangle of the
+/// table's points (10 cm and twice the noise allowed: a top that the things on it hide
+/// leaves a corner leg outside its own outline, generated seed 146), or, as the lower part
+/// of a leg (what noise or the nearer top left of it: 12-22 cm of back legs at 3-4 m on
+/// generated seeds 134 and 160), its centre within the outline of the top (as allowed)
+/// but not within [`LEG_RIM`] of its edge, [`segment::LEG_SLENDERNESS`] times as tall as
+/// wide and no wider on the floor than a leg by the spread of its points less the noise
+/// (as [`segment`] measures leg pieces; a ball half hidden by a leg, near the outline's
+/// rectangle but not the outline, stays apart, generated seed 118). Such a group is
+/// merged into the table's. `tables` caches which groups are tables.
 fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
     let &Pieces { seg, cam, w, fx, cfg, .. } = pc;
     let range = |ids: &[u32]| ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32;
     let paint = |ids: &[u32]| pc.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default();
-    // (key, top height, outline of the top, paint)
+    // Each table's top: its height, its outline, the rectangle of its points and its paint.
+    struct Top {
+        key: u32,
+        height: f32,
+        hull: Vec<Vec2>,
+        rect: Vec<Vec2>,
+        paint: [u8; 3],
+    }
     let keys: Vec<u32> = groups.iter().filter(|(k, ids)| ids.len() >= 50 && is_table(tables, **k, ids, pc)).map(|(k, _)| *k).collect();
-    let tops: Vec<(u32, f32, Vec<Vec2>, [u8; 3])> = keys
+    let tops: Vec<Top> = keys
         .into_iter()
-        .map(|k| {
-            let ids = &groups[&k];
+        .map(|key| {
+            let ids = &groups[&key];
             let height = pc.top_height(ids);
-            (k, height, pc.top_outline(ids, height), paint(ids))
+            let hull = pc.top_outline(ids, height);
+            let pts: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).filter(|p| p[2] > 0.1 * height).collect();
+            let rect = match Obb::gravity_aligned(&pts) {
+                Some(b) => {
+                    let (c, a0, a1) = (b.centre.xy(), b.axes[0].xy() * b.half.x, b.axes[1].xy() * b.half.y);
+                    vec![c - a0 - a1, c + a0 - a1, c + a0 + a1, c - a0 + a1]
+                }
+                None => hull.clone(),
+            };
+            Top { key, height, hull, rect, paint: paint(ids) }
         })
         .collect();
     if tops.is_empty() {
@@ -277,7 +298,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
     }
     let mut joined = Vec::new();
     for (key, ids) in groups.iter() {
-        if ids.len() < 20 || tables.get(key).copied().unwrap_or(false) || tops.iter().any(|t| t.0 == *key) {
+        if ids.len() < 20 || tables.get(key).copied().unwrap_or(false) || tops.iter().any(|t| t.key == *key) {
             continue;
         }
         let noise = pc.noise(ids);
@@ -301,7 +322,26 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
         let row_width = shape::median(rows.values().map(|(a, b)| (b + 1 - a) as f32).collect());
         let width = row_width * range(ids) / fx;
         let slender = |k: f32| zhi - zlo >= k * width;
-        if zlo > 0.05 + 2.0 * noise || width > SPLIT_WIDTH || !slender(segment::LEG_SLENDERNESS) {
+        // Its foot on the floor, or its lower end hidden behind something nearer: the
+        // pixels under most of its columns' lowest show a thing well in front of it.
+        let foot_hidden = || {
+            let mut lowest: BTreeMap<usize, usize> = Default::default();
+            for &i in ids {
+                let e = lowest.entry(i as usize % w).or_insert(i as usize);
+                *e = (*e).max(i as usize);
+            }
+            let hidden = lowest
+                .values()
+                .filter(|&&i| {
+                    // The first pixel with depth within three rows below (the sensor drops
+                    // depth beside silhouettes).
+                    let below = (1..=3).map(|k| i + k * w).take_while(|&j| j < cam.len()).find(|&j| cam[j][2] > 0.0);
+                    below.is_some_and(|j| cam[j][2] < cam[i][2] - 0.1 - 2.0 * noise)
+                })
+                .count();
+            2 * hidden > lowest.len()
+        };
+        if (zlo > 0.05 + 2.0 * noise && !foot_hidden()) || width > SPLIT_WIDTH || !slender(segment::LEG_SLENDERNESS) {
             continue;
         }
         let own = paint(ids);
@@ -317,14 +357,14 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
             }
             segment::denoised_span(sum, second, ids.len(), noise) <= segment::LEG_SPAN + 2.0 * noise
         };
-        let table = tops.iter().find(|(_, height, hull, tp)| {
-            zhi <= height + 0.03 + 2.0 * noise
-                && inside(hull, centre, 0.1 + 2.0 * noise)
-                && colour::compatible(own, *tp, cfg.max_chroma * 1.5, 3.0)
-                && ((zhi >= 0.6 * height && slender(LEG_SLENDERNESS)) || (!inside(hull, centre, -LEG_RIM) && thin()))
+        let table = tops.iter().find(|t| {
+            zhi <= t.height + 0.03 + 2.0 * noise
+                && colour::compatible(own, t.paint, cfg.max_chroma * 1.5, 3.0)
+                && ((zhi >= 0.6 * t.height && slender(LEG_SLENDERNESS) && inside(&t.rect, centre, 0.1 + 2.0 * noise))
+                    || (inside(&t.hull, centre, 0.1 + 2.0 * noise) && !inside(&t.hull, centre, -LEG_RIM) && thin()))
         });
         if let Some(t) = table {
-            joined.push((*key, t.0));
+            joined.push((*key, t.key));
         }
     }
     for (from, to) in joined {
