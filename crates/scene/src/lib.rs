@@ -795,7 +795,10 @@ impl Scene {
             // round its foot faces up too); with too few seen, at the median height of the
             // mask's upper edge where it meets farther background (the far edge of the top,
             // or the top of the sides where the top is seen edge-on).
-            let mid = o.centre[2];
+            // (The fit's middle, unless the fit has collapsed below the points' own height:
+            // a box fitted to the floor round its foot, 4 mm tall, generated seed 102.)
+            let (zlo, zhi) = o.points.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p[2]), b.max(p[2])));
+            let mid = if o.size[2] < 0.5 * (zhi - zlo) { (zlo + zhi) / 2.0 } else { o.centre[2] };
             let tops: Vec<f32> = o
                 .pixel_ids
                 .iter()

@@ -587,3 +587,16 @@ fn legs_with_hidden_feet_or_beyond_a_hidden_top_join_their_tables() {
     let (_, found, iou) = matched(&c, "gray sphere");
     assert!(found.is_some_and(|p| c.scene.objects[p].shape == ShapeClass::Sphere) && iou > 0.8, "iou {iou}");
 }
+
+// Regression (issue 3): under noise a box's fit can collapse onto the floor round its foot
+// (a box 4 mm tall); its top was then looked for above that middle, among the floor's
+// up-facing points (seed 102's green box 1 cm tall for 26 cm, seed 112's orange box).
+#[test]
+fn a_noisy_box_whose_fit_collapsed_keeps_its_height() {
+    for (seed, name) in [(102, "green box"), (112, "orange box")] {
+        let c = case(seed, true);
+        let (ti, pi, _) = matched(&c, name);
+        let (p, t) = (&c.scene.objects[pi.expect("found")], &c.truth.objects[ti]);
+        assert!((p.size[2] - t.size[2]).abs() <= 0.1 * t.size[2], "seed {seed} {name}: height {} vs {}", p.size[2], t.size[2]);
+    }
+}
