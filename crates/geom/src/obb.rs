@@ -94,6 +94,15 @@ impl Obb {
         (0..3).all(|i| d.dot(&self.axes[i]).abs() <= self.half[i] + tol)
     }
 
+    /// The four corners of the floor-plane footprint (about the vertical), counter-clockwise.
+    pub fn footprint(&self) -> [Vec2; 4] {
+        let (c, mut a0, a1) = (self.centre.xy(), self.axes[0].xy() * self.half.x, self.axes[1].xy() * self.half.y);
+        if a0.x * a1.y - a0.y * a1.x < 0.0 {
+            a0 = -a0;
+        }
+        [c - a0 - a1, c + a0 - a1, c + a0 + a1, c - a0 + a1]
+    }
+
     /// The eight corners.
     pub fn corners(&self) -> [Vec3; 8] {
         let mut out = [Vec3::zeros(); 8];

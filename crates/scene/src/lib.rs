@@ -323,12 +323,13 @@ impl Scene {
             }
         }
 
+        let camera = sframe.to_scene(&Vec3::zeros());
         // Repairs of tables' pieces (see [`tables`]), and which groups are tables, found once.
         let table_groups = match masks {
             None => tables::repair(
                 &mut groups,
                 &mut seg,
-                sframe.to_scene(&Vec3::zeros()),
+                camera,
                 surface.points.as_slice(),
                 (frame.rgb.as_raw(), w, frame.intrinsics.fx),
                 cfg,
@@ -338,7 +339,6 @@ impl Scene {
         };
 
         let cos_up = cfg.up_deg.to_radians().cos();
-        let camera = sframe.to_scene(&Vec3::zeros());
         let cam = surface.points.as_slice();
         // Whether pixel `j`, beside pixel `i` of the object numbered `key` (in the
         // segmentation or the user's masks), puts `i` on the object's outline: it shows

@@ -1030,16 +1030,13 @@ pub fn sides_footprint(
 pub fn cover_footprint(centre: Vec2, size: Vec2, yaw_deg: f32, other: &Obb) -> (Vec2, Vec2) {
     let (c, s) = (yaw_deg.to_radians().cos(), yaw_deg.to_radians().sin());
     let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
+    let own = [(-1.0f32, -1.0f32), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)]
+        .map(|(sx, sy)| centre + u * (sx * size.x / 2.0) + v * (sy * size.y / 2.0));
     let (mut lo, mut hi) = (Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN));
-    for (sx, sy) in [(-1.0f32, -1.0f32), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)] {
-        for q in [
-            centre + u * (sx * size.x / 2.0) + v * (sy * size.y / 2.0),
-            other.centre.xy() + other.axes[0].xy() * (sx * other.half.x) + other.axes[1].xy() * (sy * other.half.y),
-        ] {
-            let r = Vec2::new(q.dot(&u), q.dot(&v));
-            lo = lo.inf(&r);
-            hi = hi.sup(&r);
-        }
+    for q in own.iter().chain(&other.footprint()) {
+        let r = Vec2::new(q.dot(&u), q.dot(&v));
+        lo = lo.inf(&r);
+        hi = hi.sup(&r);
     }
     let m = (lo + hi) / 2.0;
     (u * m.x + v * m.y, hi - lo)

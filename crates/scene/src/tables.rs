@@ -39,6 +39,11 @@ impl Pieces<'_> {
         (self.sigma)(ids.iter().map(|&i| self.cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32)
     }
 
+    /// The mean colour of a group's pixels `ids` (black for none).
+    fn group_paint(&self, ids: &[u32]) -> [u8; 3] {
+        self.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default()
+    }
+
     /// The mean colour of pixels, None for none.
     fn paint(&self, px: impl IntoIterator<Item = usize>) -> Option<[u8; 3]> {
         let (mut sum, mut n) = ([0u64; 3], 0u64);
@@ -266,7 +271,6 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
 fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
     let &Pieces { seg, cam, w, fx, cfg, .. } = pc;
     let range = |ids: &[u32]| ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32;
-    let paint = |ids: &[u32]| pc.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default();
     // Each table's top: its height, its outline, the rectangle of its points and its paint.
     struct Top {
         key: u32,
@@ -290,7 +294,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
                 }
                 None => hull.clone(),
             };
-            Top { key, height, hull, rect, paint: paint(ids) }
+            Top { key, height, hull, rect, paint: pc.group_paint(ids) }
         })
         .collect();
     if tops.is_empty() {
@@ -344,7 +348,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
         if (zlo > 0.05 + 2.0 * noise && !foot_hidden()) || width > SPLIT_WIDTH || !slender(segment::LEG_SLENDERNESS) {
             continue;
         }
-        let own = paint(ids);
+        let own = pc.group_paint(ids);
         // Or a leg's lower part, its upper part lost to noise or hidden by the top: under
         // the band of the top's outline where legs stand, and thin both ways on the floor
         // (a box seen on its narrow face is deep), less the noise along the line of sight.
@@ -382,24 +386,27 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
 /// thin of the same paint lying on a top is not told from it by depth either.)
 fn join_top_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
     let &Pieces { seg, eye, cfg, .. } = pc;
-    let heights = |ids: &[u32]| -> Vec<f32> { ids.iter().map(|&i| seg.points[i as usize][2]).collect() };
-    let height_noise = |ids: &[u32]| shape::height_noise(ids.iter().map(|&i| v3(seg.points[i as usize])), eye, pc.noise(ids));
-    let paint = |ids: &[u32]| pc.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default();
+    let floor_xy = |i: u32| Vec2::new(seg.points[i as usize][0], seg.points[i as usize][1]);
+    // Each group's heights: the 10th, 50th, 90th and 95th percentiles and their noise.
+    let levels: HashMap<u32, ([f32; 4], f32)> = groups
+        .iter()
+        .filter(|(_, ids)| ids.len() >= 2)
+        .map(|(&key, ids)| {
+            let mut z: Vec<f32> = ids.iter().map(|&i| seg.points[i as usize][2]).collect();
+            let q = [0.1, 0.5, 0.9, 0.95].map(|q| shape::quantile(&mut z, q));
+            (key, (q, shape::height_noise(ids.iter().map(|&i| v3(seg.points[i as usize])), eye, pc.noise(ids))))
+        })
+        .collect();
     // The level pieces: (key, pixels, median height, height noise, centre, paint).
-    let mut pieces: Vec<(u32, usize, f32, f32, Vec2, [u8; 3])> = Vec::new();
-    for (key, ids) in groups.iter() {
-        if ids.len() < 2 || tables.get(key).copied().unwrap_or(false) {
-            continue;
-        }
-        let mut z = heights(ids);
-        let noise_h = height_noise(ids);
-        let (lo, hi, mid) = (shape::quantile(&mut z, 0.1), shape::quantile(&mut z, 0.9), shape::quantile(&mut z, 0.5));
-        if hi - lo <= 0.01 + 3.0 * noise_h {
-            let centre = ids.iter().fold(Vec2::zeros(), |a, &i| a + Vec2::new(seg.points[i as usize][0], seg.points[i as usize][1]))
-                / ids.len() as f32;
-            pieces.push((*key, ids.len(), mid, noise_h, centre, paint(ids)));
-        }
-    }
+    let pieces: Vec<(u32, usize, f32, f32, Vec2, [u8; 3])> = groups
+        .iter()
+        .filter(|(key, _)| !tables.get(key).copied().unwrap_or(false))
+        .filter_map(|(&key, ids)| {
+            let &([lo, mid, hi, _], noise_h) = levels.get(&key)?;
+            let centre = ids.iter().fold(Vec2::zeros(), |a, &i| a + floor_xy(i)) / ids.len() as f32;
+            (hi - lo <= 0.01 + 3.0 * noise_h).then(|| (key, ids.len(), mid, noise_h, centre, pc.group_paint(ids)))
+        })
+        .collect();
     let Some(smallest) = pieces.iter().map(|p| p.1).min() else { return };
     // The top of each group that may hold a piece: its height, its outline on the floor,
     // its paint and its noise.
@@ -418,11 +425,11 @@ fn join_top_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pi
         .map(|(&key, ids)| Top {
             key,
             pixels: ids.len(),
-            height: shape::quantile(&mut heights(ids), 0.95),
-            hull: spatia_geom::convex_hull(ids.iter().map(|&i| Vec2::new(seg.points[i as usize][0], seg.points[i as usize][1])).collect()),
-            paint: paint(ids),
+            height: levels[&key].0[3],
+            hull: spatia_geom::convex_hull(ids.iter().map(|&i| floor_xy(i)).collect()),
+            paint: pc.group_paint(ids),
             noise: pc.noise(ids),
-            noise_h: height_noise(ids),
+            noise_h: levels[&key].1,
         })
         .collect();
     let mut joined = Vec::new();
@@ -523,7 +530,7 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
             let noise = pc.noise(ids);
             Top {
                 hull: pc.top_outline(ids, heights[key as usize]),
-                paint: pc.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default(),
+                paint: pc.group_paint(ids),
                 noise,
                 legs: legs(&points, cfg, noise).map_or(0, |l| l.0),
             }
