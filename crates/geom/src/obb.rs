@@ -94,12 +94,11 @@ impl Obb {
         (0..3).all(|i| d.dot(&self.axes[i]).abs() <= self.half[i] + tol)
     }
 
-    /// The four corners of the floor-plane footprint (about the vertical), counter-clockwise.
+    /// The four corners of the floor-plane footprint of a box about the vertical
+    /// ([`Obb::upright`], [`Obb::gravity_aligned`]), counter-clockwise: `axes[1]` is z x
+    /// `axes[0]`.
     pub fn footprint(&self) -> [Vec2; 4] {
-        let (c, mut a0, a1) = (self.centre.xy(), self.axes[0].xy() * self.half.x, self.axes[1].xy() * self.half.y);
-        if a0.x * a1.y - a0.y * a1.x < 0.0 {
-            a0 = -a0;
-        }
+        let (c, a0, a1) = (self.centre.xy(), self.axes[0].xy() * self.half.x, self.axes[1].xy() * self.half.y);
         [c - a0 - a1, c + a0 - a1, c + a0 + a1, c - a0 + a1]
     }
 
@@ -205,6 +204,17 @@ pub fn convex_hull(mut pts: Vec<Vec2>) -> Vec<Vec2> {
 mod tests {
     use super::*;
     use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn the_footprint_runs_counter_clockwise_at_any_yaw() {
+        for deg in (0..360).step_by(15) {
+            let u = Vec2::new((deg as f32).to_radians().cos(), (deg as f32).to_radians().sin());
+            let b = Obb::upright(u, Vec2::new(1.0, -2.0), Vec2::new(0.3, 0.1), 0.0, 1.0);
+            let f = b.footprint();
+            let area: f32 = (0..4).map(|i| f[i].x * f[(i + 1) % 4].y - f[(i + 1) % 4].x * f[i].y).sum::<f32>() / 2.0;
+            assert!((area - 0.12).abs() < 1e-4, "yaw {deg}: signed area {area}");
+        }
+    }
 
     #[test]
     fn recovers_a_rotated_box() {

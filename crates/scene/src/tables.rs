@@ -287,13 +287,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
             let height = pc.top_height(ids);
             let hull = pc.top_outline(ids, height);
             let pts: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).filter(|p| p[2] > 0.1 * height).collect();
-            let rect = match Obb::gravity_aligned(&pts) {
-                Some(b) => {
-                    let (c, a0, a1) = (b.centre.xy(), b.axes[0].xy() * b.half.x, b.axes[1].xy() * b.half.y);
-                    vec![c - a0 - a1, c + a0 - a1, c + a0 + a1, c - a0 + a1]
-                }
-                None => hull.clone(),
-            };
+            let rect = Obb::gravity_aligned(&pts).map_or_else(|| hull.clone(), |b| b.footprint().to_vec());
             Top { key, height, hull, rect, paint: pc.group_paint(ids) }
         })
         .collect();
