@@ -38,6 +38,7 @@ mod colour;
 mod config;
 mod json;
 pub mod light;
+pub mod memory;
 pub mod noise;
 mod parts;
 mod segment;
