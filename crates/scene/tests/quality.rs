@@ -155,7 +155,8 @@ fn noisy_scenes_match_the_truth() {
     // steps across small holes (issue 3: 0.88 without either).
     assert!(st.mean_iou() >= 0.96, "mean IoU {}", st.mean_iou());
     assert!(st.count_exact >= 18, "object count exact in {} of 20 scenes", st.count_exact);
-    assert!(st.rate(st.colour_ok) >= 0.97, "colour {}", st.rate(st.colour_ok));
+    // The light from the fitted shapes' normals (issue 3: 0.971 from the noisy normals).
+    assert!(st.rate(st.colour_ok) >= 0.98, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
     assert!(st.rate(st.shape_ok) >= 0.91, "shape {}", st.rate(st.shape_ok));
     // Heights from supports and mask edges, tables' tops without their rims, found by
