@@ -3,7 +3,7 @@
 use spatia_scene::ShapeClass;
 use spatia_synth::{Colour, ShapeKind};
 
-use crate::util::{Case, case, matched, matches};
+use crate::util::{Case, GLIMPSED_PIXELS, case, matched, matches, visible_pixels};
 
 fn shape_ok(truth: ShapeKind, got: ShapeClass, label: &str) -> bool {
     match truth {
@@ -47,11 +47,11 @@ pub fn evaluate(noise: bool, seeds: std::ops::Range<u64>, verbose: bool) -> Stat
     {
         for seed in seeds {
             let c = case(seed, noise);
-            let m = matches(&c, 150);
-            // Objects seen on 150 pixels or more must be found; those on fewer (down to the
-            // segmenter's 40-pixel floor) may be found or not.
+            let m = matches(&c, visible_pixels(&c));
+            // Objects seen on 150 pixels or more (at 640x480) must be found; those on fewer
+            // (down to the segmenter's 40-pixel floor) may be found or not.
             let visible = m.len();
-            let glimpsed = c.truth.objects.iter().filter(|t| t.pixels >= 40).count();
+            let glimpsed = c.truth.objects.iter().filter(|t| t.pixels >= GLIMPSED_PIXELS).count();
             let count_ok = (visible..=glimpsed).contains(&c.scene.objects.len());
             st.scenes += 1;
             st.count_exact += count_ok as usize;
@@ -420,8 +420,6 @@ fn noisy_boxes_and_cylinders_stand_on_their_support_and_reach_their_top() {
     }
 }
 
-/// Asserts that the noisy scene of `seed` measures the footprint of the object matched to
-/// `name` within 10 % on both sides (in either order).
 /// The object count is right: every object seen on 150 pixels or more, and none beyond
 /// those seen on 40 or more.
 fn assert_count(seed: u64, noise: bool) {
@@ -429,12 +427,14 @@ fn assert_count(seed: u64, noise: bool) {
 }
 
 fn assert_count_of(c: &Case, seed: u64) {
-    let visible = matches(c, 150).len();
-    let glimpsed = c.truth.objects.iter().filter(|t| t.pixels >= 40).count();
+    let visible = matches(c, visible_pixels(c)).len();
+    let glimpsed = c.truth.objects.iter().filter(|t| t.pixels >= GLIMPSED_PIXELS).count();
     let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
     assert!((visible..=glimpsed).contains(&c.scene.objects.len()), "seed {seed}: {visible}-{glimpsed} objects, found {names:?}");
 }
 
+/// Asserts that the noisy scene of `seed` measures the footprint of the object matched to
+/// `name` within 10 % on both sides (in either order).
 fn assert_noisy_footprint(seed: u64, name: &str) {
     assert_footprint(seed, name, true);
 }

@@ -32,7 +32,7 @@ pub struct Case {
 }
 
 pub fn case(seed: u64, noise: bool) -> Case {
-    let s = generate(seed, &SceneParams::default());
+    let s = generate(seed, &params());
     let noise = noise.then(|| Noise { seed, ..Noise::default() });
     let mut view = render(&s);
     if let Some(n) = &noise {
@@ -42,6 +42,31 @@ pub fn case(seed: u64, noise: bool) -> Case {
     let truth = write_dir(&dir.0, &s, &view, noise.as_ref()).unwrap();
     let scene = Scene::from_dir(&dir.0, &LoadOptions::default(), &SceneConfig::default()).unwrap();
     Case { truth, render: view, scene, dir }
+}
+
+/// The generator's parameters: its defaults (640x480), or the image size in
+/// `SPATIA_QUALITY_SIZE` (`WxH`, for the report at other resolutions: the scenes and their
+/// cameras' fields of view stay those of the seed).
+fn params() -> SceneParams {
+    let size = std::env::var("SPATIA_QUALITY_SIZE").ok().and_then(|s| {
+        let (w, h) = s.split_once('x')?;
+        Some((w.parse().ok()?, h.parse().ok()?))
+    });
+    match size {
+        Some((width, height)) => SceneParams { width, height, ..SceneParams::default() },
+        None => SceneParams::default(),
+    }
+}
+
+/// Objects seen on fewer pixels than this (the segmenter's floor) need not be found.
+pub const GLIMPSED_PIXELS: usize = 40;
+
+/// Pixels on which an object must be found: 150 at 640x480, in proportion to the image's
+/// pixels at other resolutions (a thing covers the same share of the picture), and never
+/// under [`GLIMPSED_PIXELS`].
+pub fn visible_pixels(c: &Case) -> usize {
+    let share = (c.scene.width * c.scene.height) as f32 / (640.0 * 480.0);
+    ((150.0 * share).round() as usize).max(GLIMPSED_PIXELS)
 }
 
 /// The ground-truth object named `truth` and the predicted object that best overlaps it:
