@@ -43,7 +43,8 @@ pub struct SceneConfig {
     pub textured_pieces: usize,
     /// Objects smaller than this fraction of the image's pixels are dropped as noise...
     pub min_object_fraction: f32,
-    /// ...and never fewer pixels than this.
+    /// ...and never fewer pixels than this (at 640x480; in proportion on smaller images,
+    /// never under 10).
     pub min_object_pixels: usize,
     /// Supported: the supporter's top is within this gap below the object's bottom, metres
     /// (Sr3D's "on" rule)...
@@ -96,6 +97,19 @@ impl Default for SceneConfig {
     }
 }
 
+/// Image pixels at which the pixel counts that stand for a thing's size were set (640x480).
+pub(crate) const REFERENCE_PIXELS: usize = 640 * 480;
+
+/// A pixel count that stands for a thing's size (a support's patch, a piece that may be a
+/// thing of its own), set at [`REFERENCE_PIXELS`], for an image of `n_px` pixels: in
+/// proportion below that resolution, as a thing covers the same share of a coarser image
+/// (a leg a metre from the camera four pixels wide at 320x240), unchanged above, where it
+/// also guards against noise; never under 10. Counts that a statistic needs (a median, a
+/// fit) do not scale.
+pub(crate) fn scaled_pixels(count: usize, n_px: usize) -> usize {
+    if n_px >= REFERENCE_PIXELS { count } else { (count * n_px).div_ceil(REFERENCE_PIXELS).max(10) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +122,13 @@ mod tests {
         assert_eq!(c.textured_pieces, SceneConfig::default().textured_pieces);
         let round: SceneConfig = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
         assert_eq!(round, c);
+    }
+
+    #[test]
+    fn pixel_counts_scale_down_with_the_image_not_up() {
+        assert_eq!(scaled_pixels(50, 640 * 480), 50);
+        assert_eq!(scaled_pixels(50, 1280 * 960), 50);
+        assert_eq!(scaled_pixels(50, 320 * 240), 13);
+        assert_eq!(scaled_pixels(40, 160 * 120), 10);
     }
 }

@@ -6,7 +6,7 @@ use spatia_geom::math::{Vec3, v3};
 use spatia_geom::{DetectedPlane, GridSurface, GroundSource, RgbImage, SceneFrame, convex_hull, math::Vec2};
 
 use crate::colour::compatible;
-use crate::config::SceneConfig;
+use crate::config::{SceneConfig, scaled_pixels};
 
 /// What a pixel shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,7 +192,7 @@ fn merge_legs_under_slabs(
     let piece = |s: &Stat| s.span <= LEG_PIECE_SPAN + sigma(s.range) && !leg(s);
     let slabs: Vec<(&Stat, Vec<Vec2>)> = stats
         .iter()
-        .filter(|t| t.top.is_none() && !leg(t) && !piece(t) && t.zmax >= 0.3 && comp[&t.root].len() >= 50)
+        .filter(|t| t.top.is_none() && !leg(t) && !piece(t) && t.zmax >= 0.3 && comp[&t.root].len() >= scaled_pixels(50, points.len()))
         .filter_map(|t| {
             let h = hull_of(points, comp[&t.root].iter().copied());
             (polygon_area(&h) >= cfg.support_min_area / 2.0).then_some((t, h))
@@ -439,7 +439,7 @@ pub fn segment(
     let mut small: Vec<u32> = Vec::new();
     for r in roots {
         let px = &groups[&r];
-        if px.len() < 50 {
+        if px.len() < scaled_pixels(50, n_px) {
             small.push(r);
             continue;
         }
@@ -587,7 +587,7 @@ pub fn segment(
 
     // Components, their statistics, and the merge of table parts into their top.
     let comp = dsu.components(|i| growable(classes[i]));
-    let min_px = cfg.min_object_pixels.max((cfg.min_object_fraction * n_px as f32) as usize);
+    let min_px = scaled_pixels(cfg.min_object_pixels, n_px).max((cfg.min_object_fraction * n_px as f32) as usize);
     let mut keys: Vec<u32> = comp.keys().copied().collect();
     keys.sort_unstable();
     let mut stats: Vec<Stat> = Vec::new();

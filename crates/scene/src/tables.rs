@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use spatia_geom::Obb;
 use spatia_geom::math::{Vec2, Vec3, v3};
 
-use crate::config::SceneConfig;
+use crate::config::{SceneConfig, scaled_pixels};
 use crate::segment::{self, Segmentation, inside};
 use crate::{colour, shape};
 
@@ -149,8 +149,11 @@ const SPLIT_WIDTH: f32 = segment::LEG_SPAN / 2.0;
 fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
     let &Pieces { seg, cam, w, fx, cfg, .. } = pc;
     let mut next = groups.keys().max().map_or(1, |&k| k + 1);
-    let keys: Vec<u32> =
-        groups.iter().filter(|(k, ids)| ids.len() >= 2 * SPLIT_PIXELS && is_table(tables, **k, ids, pc)).map(|(k, _)| *k).collect();
+    let keys: Vec<u32> = groups
+        .iter()
+        .filter(|(k, ids)| ids.len() >= 2 * scaled_pixels(SPLIT_PIXELS, seg.classes.len()) && is_table(tables, **k, ids, pc))
+        .map(|(k, _)| *k)
+        .collect();
     for key in keys {
         let ids = &groups[&key];
         let p = |i: u32| seg.points[i as usize];
@@ -176,7 +179,7 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
             (-1..=1).any(|dx| (-1..=1).any(|dy| legs.get(&(cx + dx, cy + dy)).is_some_and(|c| c.iter().any(|l| (l - v).norm() <= reach))))
         };
         let apart: HashSet<u32> = ids.iter().copied().filter(|&i| p(i)[2] < lo && !near_leg(p(i))).collect();
-        if apart.len() < SPLIT_PIXELS {
+        if apart.len() < scaled_pixels(SPLIT_PIXELS, seg.classes.len()) {
             continue;
         }
         // Connected in the floor plane (cells of the reach, 8-neighbours: a thing cut in two
@@ -205,7 +208,7 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
                     }
                 }
             }
-            if piece.len() < SPLIT_PIXELS {
+            if piece.len() < scaled_pixels(SPLIT_PIXELS, seg.classes.len()) {
                 continue;
             }
             // Standing clear of the floor, and wider across the line of sight (in the photo,
@@ -279,7 +282,11 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
         rect: Vec<Vec2>,
         paint: [u8; 3],
     }
-    let keys: Vec<u32> = groups.iter().filter(|(k, ids)| ids.len() >= 50 && is_table(tables, **k, ids, pc)).map(|(k, _)| *k).collect();
+    let keys: Vec<u32> = groups
+        .iter()
+        .filter(|(k, ids)| ids.len() >= scaled_pixels(50, seg.classes.len()) && is_table(tables, **k, ids, pc))
+        .map(|(k, _)| *k)
+        .collect();
     let tops: Vec<Top> = keys
         .into_iter()
         .map(|key| {
@@ -296,7 +303,10 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
     }
     let mut joined = Vec::new();
     for (key, ids) in groups.iter() {
-        if ids.len() < 20 || tables.get(key).copied().unwrap_or(false) || tops.iter().any(|t| t.key == *key) {
+        if ids.len() < scaled_pixels(20, seg.classes.len())
+            || tables.get(key).copied().unwrap_or(false)
+            || tops.iter().any(|t| t.key == *key)
+        {
             continue;
         }
         let noise = pc.noise(ids);
@@ -473,7 +483,7 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
     // table, as the seams are looked for over every pixel; NaN for what is not a table.
     let mut heights = vec![f32::NAN; groups.keys().max().map_or(0, |&k| k as usize + 1)];
     let mut count = 0;
-    for (key, ids) in groups.iter().filter(|(key, ids)| ids.len() >= 50 && tables[key]) {
+    for (key, ids) in groups.iter().filter(|(key, ids)| ids.len() >= scaled_pixels(50, seg.classes.len()) && tables[key]) {
         heights[*key as usize] = pc.top_height(ids);
         count += 1;
     }

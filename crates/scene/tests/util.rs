@@ -32,7 +32,12 @@ pub struct Case {
 }
 
 pub fn case(seed: u64, noise: bool) -> Case {
-    let s = generate(seed, &params());
+    case_with(seed, noise, &params())
+}
+
+/// [`case`] with the generator's parameters given.
+pub fn case_with(seed: u64, noise: bool, params: &SceneParams) -> Case {
+    let s = generate(seed, params);
     let noise = noise.then(|| Noise { seed, ..Noise::default() });
     let mut view = render(&s);
     if let Some(n) = &noise {
@@ -58,15 +63,21 @@ fn params() -> SceneParams {
     }
 }
 
-/// Objects seen on fewer pixels than this (the segmenter's floor) need not be found.
-pub const GLIMPSED_PIXELS: usize = 40;
-
 /// Pixels on which an object must be found: 150 at 640x480, in proportion to the image's
-/// pixels at other resolutions (a thing covers the same share of the picture), and never
-/// under [`GLIMPSED_PIXELS`].
+/// pixels at other resolutions (a thing covers the same share of the picture).
 pub fn visible_pixels(c: &Case) -> usize {
-    let share = (c.scene.width * c.scene.height) as f32 / (640.0 * 480.0);
-    ((150.0 * share).round() as usize).max(GLIMPSED_PIXELS)
+    ((150.0 * share(c)).round() as usize).max(glimpsed_pixels(c))
+}
+
+/// Objects seen on fewer pixels than this (the segmenter's floor: 40 at 640x480, in
+/// proportion below, never under 10) need not be found.
+pub fn glimpsed_pixels(c: &Case) -> usize {
+    ((40.0 * share(c).min(1.0)).ceil() as usize).max(10)
+}
+
+/// The image's pixels as a share of 640x480's.
+fn share(c: &Case) -> f32 {
+    (c.scene.width * c.scene.height) as f32 / (640.0 * 480.0)
 }
 
 /// The ground-truth object named `truth` and the predicted object that best overlaps it:
