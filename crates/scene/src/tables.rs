@@ -39,6 +39,12 @@ impl Pieces<'_> {
         (self.sigma)(ids.iter().map(|&i| self.cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32)
     }
 
+    /// A pixel count that stands for a thing's size, set at 640x480, for this image (see
+    /// [`scaled_pixels`]).
+    fn pixels(&self, count: usize) -> usize {
+        scaled_pixels(count, self.seg.classes.len())
+    }
+
     /// The mean colour of a group's pixels `ids` (black for none).
     fn group_paint(&self, ids: &[u32]) -> [u8; 3] {
         self.paint(ids.iter().map(|&i| i as usize)).unwrap_or_default()
@@ -151,7 +157,7 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
     let mut next = groups.keys().max().map_or(1, |&k| k + 1);
     let keys: Vec<u32> = groups
         .iter()
-        .filter(|(k, ids)| ids.len() >= 2 * scaled_pixels(SPLIT_PIXELS, seg.classes.len()) && is_table(tables, **k, ids, pc))
+        .filter(|(k, ids)| ids.len() >= 2 * pc.pixels(SPLIT_PIXELS) && is_table(tables, **k, ids, pc))
         .map(|(k, _)| *k)
         .collect();
     for key in keys {
@@ -179,7 +185,7 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
             (-1..=1).any(|dx| (-1..=1).any(|dy| legs.get(&(cx + dx, cy + dy)).is_some_and(|c| c.iter().any(|l| (l - v).norm() <= reach))))
         };
         let apart: HashSet<u32> = ids.iter().copied().filter(|&i| p(i)[2] < lo && !near_leg(p(i))).collect();
-        if apart.len() < scaled_pixels(SPLIT_PIXELS, seg.classes.len()) {
+        if apart.len() < pc.pixels(SPLIT_PIXELS) {
             continue;
         }
         // Connected in the floor plane (cells of the reach, 8-neighbours: a thing cut in two
@@ -208,7 +214,7 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
                     }
                 }
             }
-            if piece.len() < scaled_pixels(SPLIT_PIXELS, seg.classes.len()) {
+            if piece.len() < pc.pixels(SPLIT_PIXELS) {
                 continue;
             }
             // Standing clear of the floor, and wider across the line of sight (in the photo,
@@ -282,11 +288,8 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
         rect: Vec<Vec2>,
         paint: [u8; 3],
     }
-    let keys: Vec<u32> = groups
-        .iter()
-        .filter(|(k, ids)| ids.len() >= scaled_pixels(50, seg.classes.len()) && is_table(tables, **k, ids, pc))
-        .map(|(k, _)| *k)
-        .collect();
+    let keys: Vec<u32> =
+        groups.iter().filter(|(k, ids)| ids.len() >= pc.pixels(50) && is_table(tables, **k, ids, pc)).map(|(k, _)| *k).collect();
     let tops: Vec<Top> = keys
         .into_iter()
         .map(|key| {
@@ -303,10 +306,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
     }
     let mut joined = Vec::new();
     for (key, ids) in groups.iter() {
-        if ids.len() < scaled_pixels(20, seg.classes.len())
-            || tables.get(key).copied().unwrap_or(false)
-            || tops.iter().any(|t| t.key == *key)
-        {
+        if ids.len() < pc.pixels(20) || tables.get(key).copied().unwrap_or(false) || tops.iter().any(|t| t.key == *key) {
             continue;
         }
         let noise = pc.noise(ids);
@@ -484,7 +484,7 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
     // table, as the seams are looked for over every pixel; NaN for what is not a table.
     let mut heights = vec![f32::NAN; groups.keys().max().map_or(0, |&k| k as usize + 1)];
     let mut count = 0;
-    for (key, ids) in groups.iter().filter(|(key, ids)| ids.len() >= scaled_pixels(50, seg.classes.len()) && tables[key]) {
+    for (key, ids) in groups.iter().filter(|(key, ids)| ids.len() >= pc.pixels(50) && tables[key]) {
         heights[*key as usize] = pc.top_height(ids);
         count += 1;
     }
