@@ -17,26 +17,31 @@ pub fn grid_normals(points: &PointGrid, edges: &DepthEdges) -> Vec<[f32; 3]> {
     // Filled in order rather than zeroed up front: a zeroed allocation of this size comes
     // straight from the kernel and page-faults on every write, a plain one can be reused.
     let mut out = Vec::with_capacity(w * h);
-    for (i, p) in pts.iter().enumerate() {
-        if p[2] <= 0.0 {
-            out.push([0.0; 3]);
-            continue;
+    // Row by row: a pixel's column and row come from the loops, not from dividing its index.
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            let p = pts[i];
+            if p[2] <= 0.0 {
+                out.push([0.0; 3]);
+                continue;
+            }
+            let mut n = match tangents_at(pts, flags, w, h, x, y) {
+                // tv x th faces the camera for a surface seen head-on.
+                [Some(th), Some(tv)] => [tv[1] * th[2] - tv[2] * th[1], tv[2] * th[0] - tv[0] * th[2], tv[0] * th[1] - tv[1] * th[0]],
+                _ => [0.0; 3],
+            };
+            let mut len2 = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
+            if len2.is_nan() || len2 <= 1e-30 {
+                n = [-p[0], -p[1], -p[2]];
+                len2 = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
+            }
+            let mut inv = 1.0 / len2.sqrt();
+            if n[0] * p[0] + n[1] * p[1] + n[2] * p[2] > 0.0 {
+                inv = -inv;
+            }
+            out.push([n[0] * inv, n[1] * inv, n[2] * inv]);
         }
-        let mut n = match pixel_tangents(pts, flags, w, h, i) {
-            // tv x th faces the camera for a surface seen head-on.
-            [Some(th), Some(tv)] => [tv[1] * th[2] - tv[2] * th[1], tv[2] * th[0] - tv[0] * th[2], tv[0] * th[1] - tv[1] * th[0]],
-            _ => [0.0; 3],
-        };
-        let mut len2 = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
-        if len2.is_nan() || len2 <= 1e-30 {
-            n = [-p[0], -p[1], -p[2]];
-            len2 = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
-        }
-        let mut inv = 1.0 / len2.sqrt();
-        if n[0] * p[0] + n[1] * p[1] + n[2] * p[2] > 0.0 {
-            inv = -inv;
-        }
-        out.push([n[0] * inv, n[1] * inv, n[2] * inv]);
     }
     out
 }
@@ -48,7 +53,13 @@ pub fn grid_normals(points: &PointGrid, edges: &DepthEdges) -> Vec<[f32; 3]> {
 /// where neither is. `pts` are the grid's points, `w` and `h` its size.
 #[inline]
 pub fn pixel_tangents(pts: &[[f32; 3]], flags: &[u8], w: usize, h: usize, i: usize) -> [Option<[f32; 3]>; 2] {
-    let (x, y) = (i % w, i / w);
+    tangents_at(pts, flags, w, h, i % w, i / w)
+}
+
+/// [`pixel_tangents`] of the pixel in column `x` of row `y`.
+#[inline(always)]
+fn tangents_at(pts: &[[f32; 3]], flags: &[u8], w: usize, h: usize, x: usize, y: usize) -> [Option<[f32; 3]>; 2] {
+    let i = y * w + x;
     let d = |a: [f32; 3], b: [f32; 3]| [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
     // Fast path, most pixels: all four neighbours on this surface.
     if x > 0 && y > 0 && x + 1 < w && y + 1 < h && (flags[i] | flags[i - 1] & RIGHT | flags[i - w] & DOWN) == 0 {
