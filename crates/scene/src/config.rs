@@ -37,6 +37,15 @@ pub struct SceneConfig {
     /// Across a convex edge (a rim, where the normals turn) the brightness may change by
     /// up to this ratio: faces turned differently to the light.
     pub max_edge_brightness_ratio: f32,
+    /// Two regions of one material that only that allowance joins are one thing where at
+    /// least this share of the neighbours along their boundary pass it (along a rim of one
+    /// thing most do; between two things under noise a few by chance)...
+    pub rim_share: f32,
+    /// ...or where either region is under this many pixels (at 640x480; in proportion to
+    /// the image's pixels at other sizes, larger ones too: a part of one thing, such as a
+    /// cylinder's top at 1280x960, covers four times the pixels): a fragment of noisy
+    /// colour or a small part, too small for the share to tell.
+    pub rim_vote_pixels: usize,
     /// Things touching in space that colour cuts into at least this many object-sized
     /// pieces are one textured thing (a machine, a printed carton), not that many objects;
     /// painted things that touch (a stack, a cluster) make a handful.
@@ -84,6 +93,8 @@ impl Default for SceneConfig {
             max_chroma: 0.045,
             max_brightness_ratio: 1.35,
             max_edge_brightness_ratio: 2.6,
+            rim_share: 0.2,
+            rim_vote_pixels: 400,
             textured_pieces: 12,
             min_object_fraction: 0.0002,
             min_object_pixels: 40,

@@ -1025,7 +1025,7 @@ static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 
 /// A flat piece of room left over by the plane search (a strip of wall, a corner of the
 /// ceiling): planar within `flat_tol` (noise allowing) and either over a metre long, over
-/// half a metre across both ways, or above the camera; or anything entirely above
+/// half a metre across both ways, or above the camera and not upright; or anything entirely above
 /// [`STRUCTURE_HEIGHT`] or longer than [`STRUCTURE_SPAN`]. What was taken for a table
 /// (`table`) is structure only as an upright sheet of that size: a table's top and legs
 /// never make one, and a strip of far wall whose noisy pixels the table steps gathered
@@ -1043,7 +1043,11 @@ fn is_structure(points: &[[f32; 3]], camera_height: f32, flat_tol: f32, table: b
         return flat && v0.z.abs() < UPRIGHT_SHEET && (span > 1.0 || width > 0.5);
     }
     let zmin = points.iter().map(|p| p[2]).fold(f32::INFINITY, f32::min);
-    (flat && (span > 1.0 || width > 0.5 || zmin > camera_height)) || zmin > STRUCTURE_HEIGHT || span > STRUCTURE_SPAN
+    // Above the camera, a flat piece of any size that is not upright (a corner of the
+    // ceiling); an upright one there is a thing's face as often (a cylinder on a box at eye
+    // height, generated seed 41 with noise).
+    let overhead = zmin > camera_height && v0.z.abs() >= UPRIGHT_SHEET;
+    (flat && (span > 1.0 || width > 0.5 || overhead)) || zmin > STRUCTURE_HEIGHT || span > STRUCTURE_SPAN
 }
 
 /// Whether at least [`BEHIND_WALL`] of an object's points lie behind a wall (`n.p + d < 0`,
