@@ -24,7 +24,7 @@ fn truth_object(t: &TruthObject, cam: &CameraPose) -> Object {
     let shape = match t.shape {
         ShapeKind::Sphere => ShapeClass::Sphere,
         ShapeKind::Cylinder => ShapeClass::Cylinder,
-        ShapeKind::Box | ShapeKind::Table => ShapeClass::Box,
+        ShapeKind::Box | ShapeKind::Table | ShapeKind::Chair => ShapeClass::Box,
     };
     let (s, c) = t.yaw_deg.to_radians().sin_cos();
     let a = cam.world_to_scene(t.centre_world);

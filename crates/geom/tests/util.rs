@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use spatia_geom::math::Vec3;
 use spatia_geom::{LoadOptions, RgbdFrame};
-use spatia_synth::{Noise, Render, Scene, SceneParams, ShapeKind, Truth, generate, render, table_parts, write_dir};
+use spatia_synth::{
+    Noise, Render, Scene, SceneParams, ShapeKind, Truth, chair_parts, chair_seat_height, generate, render, table_parts, write_dir,
+};
 
 /// A directory removed on drop.
 pub struct TempDir(pub PathBuf);
@@ -92,6 +94,9 @@ pub fn surface_distance(scene: &Scene, id: u16, p: Vec3) -> f32 {
         }
         ShapeKind::Box => sdf_box(p, c, Vec3::from(o.size) / 2.0, o.yaw_deg.to_radians()).abs(),
         ShapeKind::Table => table_parts(o).iter().map(|b| sdf_box(p, b.centre, b.half, b.yaw)).fold(f32::INFINITY, f32::min).abs(),
+        ShapeKind::Chair => {
+            chair_parts(o, chair_seat_height(o)).iter().map(|b| sdf_box(p, b.centre, b.half, b.yaw)).fold(f32::INFINITY, f32::min).abs()
+        }
     }
 }
 

@@ -201,7 +201,7 @@ pub fn relate(b: &Object, rel: Relation, a: &Object) -> Verdict {
         Relation::Below => above(a, b),
         Relation::Under => {
             let below = above(a, b);
-            let a_has_top = a.label == "table" || a.parts.iter().any(|p| p.name == "top" || p.name == "top face");
+            let a_has_top = a.label == "table" || a.parts.iter().any(|p| matches!(p.name.as_str(), "top" | "top face" | "seat"));
             Verdict { holds: below.holds && a_has_top, margin: below.margin }
         }
         Relation::Near => {

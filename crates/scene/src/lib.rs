@@ -28,10 +28,15 @@
 //!    brightness within a ratio), and they are not a contact crease (a face rising from an
 //!    up-facing surface below it: where a box stands on a table or on another box). Pieces
 //!    under a support surface that share its paint and reach the floor (legs) or its rim
-//!    join it, so a table is one object. Fragments below a size floor are dropped.
+//!    join it, so a table is one object. A small level seat at sitting height with an
+//!    upright back along one edge and legs under it is a chair: the pieces of its paint
+//!    that stand as its back and legs join it. Where the depth is noisy, regions that only
+//!    a rim's allowance of brightness joins need a share of the links between them to pass
+//!    it. Fragments below a size floor are dropped.
 //! 4. Per object: shape models (sphere, upright cylinder, box) fitted to the points; the
 //!    best relative residual gives the class and the completed centre and size.
-//!    Colour is named in CIELAB from the lit pixels. Parts, support, names follow.
+//!    Colour is named in CIELAB from the lit pixels. Parts (a table's top and legs, a
+//!    chair's seat, back and legs, a box's top face and sides), support, names follow.
 #![warn(missing_docs)]
 
 mod colour;
@@ -100,7 +105,7 @@ pub struct Object {
     pub id: u16,
     /// A unique human name ("red sphere", "left red sphere", "table").
     pub name: String,
-    /// The category: a user label, "table", or the shape noun.
+    /// The category: a user label, "table", "chair", or the shape noun.
     pub label: String,
     /// Basic colour name.
     pub colour: ColourName,
@@ -326,7 +331,7 @@ impl Scene {
 
         let camera = sframe.to_scene(&Vec3::zeros());
         // Repairs of tables' pieces (see [`tables`]), and which groups are tables, found once.
-        let table_groups = match masks {
+        let (table_groups, chair_seats) = match masks {
             None => tables::repair(
                 &mut groups,
                 &mut seg,
@@ -390,8 +395,11 @@ impl Scene {
             if masks.is_none() && walls.iter().any(|w| behind_wall(&points, *w, sigma(zc))) {
                 continue;
             }
-            let is_table = (top_px * 5 >= ids.len() && top_px > 0)
-                || (masks.is_none() && table_groups.get(key).copied().unwrap_or_else(|| stands_on_legs(&points, cfg, sigma(zc))));
+            // A chair's seat height (see `tables::chairs`).
+            let seat = chair_seats.get(key).copied();
+            let is_table = seat.is_none()
+                && ((top_px * 5 >= ids.len() && top_px > 0)
+                    || (masks.is_none() && table_groups.get(key).copied().unwrap_or_else(|| stands_on_legs(&points, cfg, sigma(zc)))));
             if masks.is_none() && is_table && is_structure(&points, sframe.camera_height, 0.01 + 2.0 * sigma(zc), true) {
                 continue;
             }
@@ -441,9 +449,22 @@ impl Scene {
             }
             let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
             let rgb = representative(&mut colours.clone());
-            let shape = if is_table { ShapeClass::Other } else { f.class };
-            let parts = parts::split(shape, is_table, ids, &seg.points, &is_top, &up, w);
-            let fit_obj = if is_table {
+            let shape = if is_table || seat.is_some() { ShapeClass::Other } else { f.class };
+            let parts = parts::split(shape, is_table, seat, ids, &seg.points, &is_top, &up, w);
+            let fit_obj = if let Some(seat) = seat {
+                // A chair stands on the floor; its footprint is its seat's and back's (a leg's
+                // foot may gather floor beside it).
+                let top = b.centre.z + b.half.z;
+                let upper: Vec<[f32; 3]> = points.iter().filter(|p| p[2] >= seat - 0.1).copied().collect();
+                let fp = spatia_geom::Obb::gravity_aligned(&upper).unwrap_or(b);
+                Fit {
+                    class: ShapeClass::Other,
+                    centre: Vec3::new(fp.centre.x, fp.centre.y, top / 2.0),
+                    size: Vec3::new(fp.half.x * 2.0, fp.half.y * 2.0, top),
+                    yaw_deg: fp.yaw_deg(),
+                    residual: f.residual,
+                }
+            } else if is_table {
                 let top = b.centre.z + b.half.z;
                 // The footprint from the top and the upper legs: floor beside a far leg's
                 // foot can join the leg and would stretch the footprint by decimetres.
@@ -493,7 +514,15 @@ impl Scene {
             } else {
                 f
             };
-            let label = user_labels.get(key).cloned().unwrap_or_else(|| if is_table { "table".into() } else { shape.noun().into() });
+            let label = user_labels.get(key).cloned().unwrap_or_else(|| {
+                if seat.is_some() {
+                    "chair".into()
+                } else if is_table {
+                    "table".into()
+                } else {
+                    shape.noun().into()
+                }
+            });
             objects.push(Object {
                 id: 0,
                 name: String::new(),
@@ -638,7 +667,7 @@ impl Scene {
             o.size = [f.size.x, f.size.y, f.size.z];
             o.yaw_deg = f.yaw_deg;
             o.fit_residual = f.residual;
-            o.parts = parts::split(o.shape, false, &o.pixel_ids, &seg.points, &is_top, &up, w);
+            o.parts = parts::split(o.shape, false, None, &o.pixel_ids, &seg.points, &is_top, &up, w);
         }
         // Noisy depth shrinks a fitted sphere: take it from its outline instead.
         for o in objects.iter_mut().filter(|o| o.shape == ShapeClass::Sphere && o.noise > 0.03 * o.size[0] / 2.0) {
@@ -1323,7 +1352,7 @@ fn names(objects: &mut [Object]) {
     let base: Vec<String> = objects
         .iter()
         .map(|o| {
-            if o.label == "table" || !ShapeClass::is_noun(&o.label) {
+            if o.label == "table" || o.label == "chair" || !ShapeClass::is_noun(&o.label) {
                 o.label.clone()
             } else {
                 format!("{} {}", o.colour.as_str(), o.label)

@@ -18,11 +18,14 @@ pub struct Part {
     pub centre: [f32; 3],
 }
 
-/// Splits an object's pixels into parts. `is_top` marks support-surface pixels (a table's
-/// top), `up` up-facing pixels; `points` are scene-frame points by pixel.
+/// Splits an object's pixels into parts. `is_table` marks a table and `seat` a chair's seat
+/// height; `is_top` marks support-surface pixels (a table's top), `up` up-facing pixels;
+/// `points` are scene-frame points by pixel.
+#[allow(clippy::too_many_arguments)]
 pub fn split(
     class: ShapeClass,
     is_table: bool,
+    seat: Option<f32>,
     pixel_ids: &[u32],
     points: &[[f32; 3]],
     is_top: &dyn Fn(u32) -> bool,
@@ -40,38 +43,42 @@ pub fn split(
         Part { name: name.to_string(), pixels: ids.len(), pixel_ids: ids, centre: c }
     };
     let mut parts = Vec::new();
+    if let Some(h) = seat {
+        // A chair: its back above the seat, the seat (its top and edge, 10 cm down), and
+        // the legs: the pieces under the seat.
+        let (back, rest): (Vec<u32>, Vec<u32>) = pixel_ids.iter().partition(|&&i| points[i as usize][2] > h + SEAT_EDGE);
+        let (mut seat_px, under): (Vec<u32>, Vec<u32>) = rest.iter().partition(|&&i| points[i as usize][2] >= h - 0.1);
+        // Pieces that reach down (as a table's legs do) are legs; others join the seat.
+        let mut legs = Vec::new();
+        for piece in pieces(&under, width) {
+            let (zmin, zmax) =
+                piece.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
+            if zmax - zmin > 0.15 {
+                legs.push(piece);
+            } else {
+                seat_px.extend(piece);
+            }
+        }
+        legs.sort_by_key(|l| std::cmp::Reverse(l.len()));
+        for (name, ids) in [("seat", seat_px), ("back", back)] {
+            if !ids.is_empty() {
+                parts.push(make(name, ids));
+            }
+        }
+        for leg in legs {
+            parts.push(make("leg", leg));
+        }
+        return parts;
+    }
     if is_table {
         // The top: its support surface, and anything within 10 cm of the table's top (its
         // edge, or the whole top when it was seen edge-on and never became a support).
         let zmax = pixel_ids.iter().map(|&i| points[i as usize][2]).fold(f32::MIN, f32::max);
         let (top, rest): (Vec<u32>, Vec<u32>) = pixel_ids.iter().partition(|&&i| is_top(i) || points[i as usize][2] >= zmax - 0.1);
         // Legs are the pieces below the top that reach down; the top's edge joins the top.
-        let set: std::collections::HashSet<u32> = rest.iter().copied().collect();
-        let mut seen = std::collections::HashSet::new();
         let mut top = top;
         let mut legs: Vec<Vec<u32>> = Vec::new();
-        for &s in &rest {
-            if !seen.insert(s) {
-                continue;
-            }
-            let mut stack = vec![s];
-            let mut piece = Vec::new();
-            while let Some(i) = stack.pop() {
-                piece.push(i);
-                let (x, y) = (i as usize % width, i as usize / width);
-                let mut nb = vec![i + 1, i + width as u32];
-                if x > 0 {
-                    nb.push(i - 1);
-                }
-                if y > 0 {
-                    nb.push(i - width as u32);
-                }
-                for j in nb {
-                    if (j as usize % width).abs_diff(x) <= 1 && set.contains(&j) && seen.insert(j) {
-                        stack.push(j);
-                    }
-                }
-            }
+        for piece in pieces(&rest, width) {
             let (zmin, zmax) =
                 piece.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
             if zmax - zmin > 0.15 {
@@ -115,4 +122,41 @@ pub fn split(
         }
     }
     parts
+}
+
+/// How far above a chair's seat height its back begins, metres (the seat's own points
+/// spread a little above it).
+const SEAT_EDGE: f32 = 0.03;
+
+/// The 4-connected pieces of the pixels `ids` (row-major indices, `width` a row), each in
+/// the order a depth-first walk from its first pixel in `ids` meets them.
+fn pieces(ids: &[u32], width: usize) -> Vec<Vec<u32>> {
+    let set: std::collections::HashSet<u32> = ids.iter().copied().collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for &s in ids {
+        if !seen.insert(s) {
+            continue;
+        }
+        let mut stack = vec![s];
+        let mut piece = Vec::new();
+        while let Some(i) = stack.pop() {
+            piece.push(i);
+            let (x, y) = (i as usize % width, i as usize / width);
+            let mut nb = vec![i + 1, i + width as u32];
+            if x > 0 {
+                nb.push(i - 1);
+            }
+            if y > 0 {
+                nb.push(i - width as u32);
+            }
+            for j in nb {
+                if (j as usize % width).abs_diff(x) <= 1 && set.contains(&j) && seen.insert(j) {
+                    stack.push(j);
+                }
+            }
+        }
+        out.push(piece);
+    }
+    out
 }

@@ -534,7 +534,7 @@ pub fn segment(
     // Links of one surface that are one material only by the rim's allowance (see
     // `rim_share`), and those of one surface that are not one material.
     let plain = |a: usize, b: usize| compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_brightness_ratio);
-    let (mut rim_links, mut other_links): (Vec<(u32, u32)>, Vec<(u32, u32)>) = (Vec::new(), Vec::new());
+    let (mut rim_links, mut other_links) = (Vec::<(u32, u32)>::new(), Vec::<(u32, u32)>::new());
     let mut link = |dsu: &mut Dsu, a: usize, b: usize| {
         if plain(a, b) {
             dsu.union(a as u32, b as u32);

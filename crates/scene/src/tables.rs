@@ -16,6 +16,8 @@ use crate::config::{SceneConfig, scaled_pixels};
 use crate::segment::{self, Segmentation, inside};
 use crate::{colour, shape};
 
+mod chairs;
+
 /// Object groups by key: the pixel indices of each, ascending.
 type Groups = BTreeMap<u32, Vec<u32>>;
 
@@ -77,7 +79,8 @@ impl Pieces<'_> {
 }
 
 /// Runs the repairs on the groups (`masks` absent: the segmentation's) and keeps the
-/// segmentation's object numbers in step with them; returns whether each group is a table.
+/// segmentation's object numbers in step with them; returns whether each group is a table,
+/// and the chairs (see [`chairs`]) with their seat heights.
 pub(crate) fn repair(
     groups: &mut Groups,
     seg: &mut Segmentation,
@@ -86,7 +89,7 @@ pub(crate) fn repair(
     (rgb, w, fx): (&[u8], usize, f32),
     cfg: &SceneConfig,
     sigma: &dyn Fn(f32) -> f32,
-) -> HashMap<u32, bool> {
+) -> (HashMap<u32, bool>, BTreeMap<u32, f32>) {
     let mut tables = HashMap::new();
     split_off_things_under_tables(groups, &mut tables, &Pieces { seg, eye, cam, rgb, w, fx, cfg, sigma });
     // The seams between tables are looked for in the object numbers.
@@ -95,8 +98,9 @@ pub(crate) fn repair(
     merge_table_halves(groups, &mut tables, &pieces);
     join_lost_legs(groups, &mut tables, &pieces);
     join_top_pieces(groups, &mut tables, &pieces);
+    let chairs = chairs::assemble(groups, &mut tables, &pieces);
     sync(groups, &mut seg.objects);
-    tables
+    (tables, chairs)
 }
 
 /// Each group's pixels take its key.
@@ -599,16 +603,44 @@ fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<(usize, f3
     if area < cfg.support_min_area / 2.0 {
         return None;
     }
-    // Points below the top's band (off the floor) on a 3 cm grid, clustered by
-    // 8-neighbourhood of cells (each cell: its points and their lowest height).
+    let below: Vec<[f32; 3]> =
+        points.iter().filter(|p| p[2] < zmax - LEG_BELOW_TOP - 2.0 * sigma && p[2] > 0.02 + 2.0 * sigma).copied().collect();
+    let mut legs = 0;
+    for c in clusters(&below) {
+        // Something broad under the top (a box's side, a cabinet): not a table.
+        if (c.hi - c.lo).norm() > segment::LEG_SPAN + 4.0 * sigma {
+            return None;
+        }
+        // A leg reaches down into the lower half (what hangs from a top, or a thing's
+        // lower part on a table under it, does not); one beyond the top's visible outline
+        // (a back leg under a top seen edge-on, whose far part is hidden) is not counted,
+        // nor does it rule the table out.
+        if c.zlo < 0.5 * zmax && inside(&hull, (c.lo + c.hi) / 2.0, 0.1) {
+            legs += 1;
+        }
+    }
+    Some((legs, area))
+}
+
+/// A cluster of points (see [`clusters`]): its lowest height and its floor-plane box.
+struct Cluster {
+    zlo: f32,
+    lo: Vec2,
+    hi: Vec2,
+}
+
+/// Points on a 3 cm grid of the floor plane, clustered by 8-neighbourhood of cells; those
+/// of at least 10 points.
+fn clusters(points: &[[f32; 3]]) -> Vec<Cluster> {
     const CELL: f32 = 0.03;
+    // Each cell: its points and their lowest height.
     let mut cells: HashMap<(i32, i32), (usize, f32)> = Default::default();
-    for p in points.iter().filter(|p| p[2] < zmax - LEG_BELOW_TOP - 2.0 * sigma && p[2] > 0.02 + 2.0 * sigma) {
+    for p in points {
         let c = cells.entry(((p[0] / CELL).floor() as i32, (p[1] / CELL).floor() as i32)).or_insert((0, f32::MAX));
         *c = (c.0 + 1, c.1.min(p[2]));
     }
     let mut seen: HashSet<(i32, i32)> = Default::default();
-    let mut legs = 0;
+    let mut out = Vec::new();
     for &start in cells.keys() {
         if !seen.insert(start) {
             continue;
@@ -629,22 +661,11 @@ fn legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> Option<(usize, f3
                 }
             }
         }
-        if n < 10 {
-            continue;
-        }
-        // Something broad under the top (a box's side, a cabinet): not a table.
-        if (hi - lo).norm() > segment::LEG_SPAN + 4.0 * sigma {
-            return None;
-        }
-        // A leg reaches down into the lower half (what hangs from a top, or a thing's
-        // lower part on a table under it, does not); one beyond the top's visible outline
-        // (a back leg under a top seen edge-on, whose far part is hidden) is not counted,
-        // nor does it rule the table out.
-        if zlo < 0.5 * zmax && inside(&hull, (lo + hi) / 2.0, 0.1) {
-            legs += 1;
+        if n >= 10 {
+            out.push(Cluster { zlo, lo, hi });
         }
     }
-    Some((legs, area))
+    out
 }
 
 /// The pixels of a table's top, found by height, for a table whose top the segmentation

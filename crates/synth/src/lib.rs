@@ -27,8 +27,8 @@ pub use palette::Colour;
 pub use questions::{BALANCE, CAMERA_BAND, DIRECTION_BAND, HEIGHT_RATIO, MIN_PIXELS, Question, balance, questions, tolerance};
 pub use render::{Noise, Render, render};
 pub use scene::{
-    BoxPart, CLEARANCE, CameraPose, MAX_SIZE, MIN_SIZE, Object, Room, Scene, SceneParams, ShapeKind, TABLE_LEG, TABLE_LEG_INSET, TABLE_TOP,
-    generate, table_parts,
+    BoxPart, CHAIR_LEG, CHAIR_SLAB, CLEARANCE, CameraPose, MAX_SIZE, MIN_SIZE, Object, Room, Scene, SceneParams, ShapeKind, TABLE_LEG,
+    TABLE_LEG_INSET, TABLE_TOP, chair_parts, chair_seat_height, generate, table_parts,
 };
 pub use write::{DEPTH_SCALE, Truth, TruthObject, names, shape_word, truth, write_dir};
 

@@ -81,6 +81,7 @@ fn plural(shape: ShapeKind) -> &'static str {
         ShapeKind::Sphere => "spheres",
         ShapeKind::Cylinder => "cylinders",
         ShapeKind::Table => "tables",
+        ShapeKind::Chair => "chairs",
     }
 }
 

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use spatia_geom::math::Vec3;
 
-use crate::scene::{BoxPart, Scene, ShapeKind, table_parts};
+use crate::scene::{BoxPart, Scene, ShapeKind, chair_parts, chair_seat_height, table_parts};
 
 /// A rendered view: colour, depth (metres along the camera z, 0 = none) and instance ids
 /// (0 = floor, walls, ceiling or nothing).
@@ -184,6 +184,9 @@ fn primitives(scene: &Scene) -> Vec<Prim> {
         match o.shape {
             ShapeKind::Table => {
                 out.extend(table_parts(o).map(|b| Prim::Box { b, id: o.id, rgb }));
+            }
+            ShapeKind::Chair => {
+                out.extend(chair_parts(o, chair_seat_height(o)).map(|b| Prim::Box { b, id: o.id, rgb }));
             }
             ShapeKind::Box => {
                 out.push(Prim::Box { b: BoxPart { centre: c, half: Vec3::from(o.size) / 2.0, yaw: o.yaw_deg.to_radians() }, id: o.id, rgb })

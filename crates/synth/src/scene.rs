@@ -27,6 +27,9 @@ pub enum ShapeKind {
     Cylinder,
     /// A table: a slab top on four legs.
     Table,
+    /// A chair: a seat on four legs with an upright back along one edge (see
+    /// [`chair_parts`]). Generated only where [`SceneParams::chairs`] asks for them.
+    Chair,
 }
 
 /// One object of a scene, in the world frame (z up, floor at z = 0, metres).
@@ -197,11 +200,18 @@ pub struct SceneParams {
     pub stack_chance: f32,
     /// Chance that an object goes on a table rather than the floor.
     pub table_chance: f32,
+    /// Chairs on the floor (none by default: the scenes of a seed stay as they were).
+    #[serde(default = "no_chairs")]
+    pub chairs: std::ops::RangeInclusive<usize>,
+}
+
+fn no_chairs() -> std::ops::RangeInclusive<usize> {
+    0..=0
 }
 
 impl Default for SceneParams {
     fn default() -> Self {
-        SceneParams { width: 640, height: 480, tables: 1..=2, objects: 3..=7, stack_chance: 0.25, table_chance: 0.6 }
+        SceneParams { width: 640, height: 480, tables: 1..=2, objects: 3..=7, stack_chance: 0.25, table_chance: 0.6, chairs: no_chairs() }
     }
 }
 
@@ -240,6 +250,42 @@ pub fn table_parts(o: &Object) -> [BoxPart; 5] {
         yaw,
     };
     [top, leg(-1.0, -1.0), leg(1.0, -1.0), leg(-1.0, 1.0), leg(1.0, 1.0)]
+}
+
+/// Thickness of a chair's seat and back, metres.
+pub const CHAIR_SLAB: f32 = 0.04;
+/// Side of a chair's square legs, metres.
+pub const CHAIR_LEG: f32 = 0.04;
+
+/// The seat, four legs and back of a chair whose seat is at `seat_height` (its top): the
+/// back stands on the seat's edge at the object's own -y, as wide as the seat and up to the
+/// chair's full height; the chair faces its own +y.
+pub fn chair_parts(o: &Object, seat_height: f32) -> [BoxPart; 6] {
+    let yaw = o.yaw_deg.to_radians();
+    let (s, c) = yaw.sin_cos();
+    let at = |u: f32, v: f32, z: f32| Vec3::new(o.centre[0] + c * u - s * v, o.centre[1] + s * u + c * v, z);
+    let (hw, hd) = (o.size[0] / 2.0, o.size[1] / 2.0);
+    let seat = BoxPart { centre: at(0.0, 0.0, seat_height - CHAIR_SLAB / 2.0), half: Vec3::new(hw, hd, CHAIR_SLAB / 2.0), yaw };
+    let leg_h = seat_height - CHAIR_SLAB;
+    let (lu, lv) = (hw - CHAIR_LEG / 2.0, hd - CHAIR_LEG / 2.0);
+    let leg = |su: f32, sv: f32| BoxPart {
+        centre: at(su * lu, sv * lv, leg_h / 2.0),
+        half: Vec3::new(CHAIR_LEG / 2.0, CHAIR_LEG / 2.0, leg_h / 2.0),
+        yaw,
+    };
+    let back_h = o.size[2] - seat_height;
+    let back = BoxPart {
+        centre: at(0.0, -hd + CHAIR_SLAB / 2.0, seat_height + back_h / 2.0),
+        half: Vec3::new(hw, CHAIR_SLAB / 2.0, back_h / 2.0),
+        yaw,
+    };
+    [seat, leg(-1.0, -1.0), leg(1.0, -1.0), leg(-1.0, 1.0), leg(1.0, 1.0), back]
+}
+
+/// Height of a generated chair's seat, metres: a fixed share of its full height (the
+/// generator's chairs are 0.75-0.95 m tall with seats at 0.43-0.54 m).
+pub fn chair_seat_height(o: &Object) -> f32 {
+    0.57 * o.size[2]
 }
 
 fn dist2d(a: [f32; 3], b: Vec3) -> f32 {
@@ -394,6 +440,32 @@ pub fn generate(seed: u64, params: &SceneParams) -> Scene {
         placed += 1;
     }
 
+    // Chairs on the floor, clear of everything (asked for only: the random draws of a seed's
+    // scene without chairs are unchanged).
+    if *params.chairs.end() > 0 {
+        let n_chairs = rng.random_range(params.chairs.clone());
+        let (mut placed, mut tries) = (0, 0);
+        while placed < n_chairs && tries < 200 {
+            tries += 1;
+            let (w, d, h) = (rng.random_range(0.4..0.5f32), rng.random_range(0.4..0.5f32), rng.random_range(0.75..0.95f32));
+            let c = [rng.random_range(-1.8..1.8f32), rng.random_range(-1.8..1.8f32)];
+            let probe = Object {
+                id: objects.len() as u16 + 1,
+                shape: ShapeKind::Chair,
+                colour: Colour::TABLE[rng.random_range(0..Colour::TABLE.len())],
+                centre: [c[0], c[1], h / 2.0],
+                size: [w, d, h],
+                yaw_deg: rng.random_range(0.0..360.0f32),
+                on: None,
+            };
+            let r = probe.footprint_radius();
+            if objects.iter().all(|o| dist2d(o.centre, Vec3::new(c[0], c[1], 0.0)) > o.footprint_radius() + r + 0.2) {
+                objects.push(probe);
+                placed += 1;
+            }
+        }
+    }
+
     // The camera looks at the middle of the arrangement from outside it.
     let (mut cx, mut cy, mut cz) = (0.0, 0.0, 0.0);
     for o in &objects {
@@ -461,6 +533,22 @@ mod tests {
                     assert!(o.size.iter().all(|&s| s <= MAX_SIZE + 1e-6));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn chairs_stand_on_the_floor_and_leave_the_rest_of_the_scene_as_it_was() {
+        for seed in 0..20 {
+            let plain = generate(seed, &SceneParams::default());
+            let with = generate(seed, &SceneParams { chairs: 1..=1, ..SceneParams::default() });
+            let chairs: Vec<&Object> = with.objects.iter().filter(|o| o.shape == ShapeKind::Chair).collect();
+            assert_eq!(chairs.len(), 1, "seed {seed}");
+            assert!(chairs[0].on.is_none() && chairs[0].bottom().abs() < 1e-5);
+            assert_eq!(&with.objects[..plain.objects.len()], &plain.objects[..], "seed {seed}");
+            // The seat is a slab at the seat's height; the back rises from it to the top.
+            let parts = chair_parts(chairs[0], chair_seat_height(chairs[0]));
+            assert!((parts[0].centre.z + parts[0].half.z - chair_seat_height(chairs[0])).abs() < 1e-5);
+            assert!((parts[5].centre.z + parts[5].half.z - chairs[0].top()).abs() < 1e-5);
         }
     }
 

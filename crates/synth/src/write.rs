@@ -74,6 +74,7 @@ impl Truth {
 pub fn names(scene: &Scene) -> Vec<String> {
     let base = |o: &crate::scene::Object| match o.shape {
         ShapeKind::Table => "table".to_string(),
+        ShapeKind::Chair => "chair".to_string(),
         s => format!("{} {}", o.colour.name(), shape_word(s)),
     };
     let objs = &scene.objects;
@@ -86,7 +87,7 @@ pub fn names(scene: &Scene) -> Vec<String> {
     }
     for g in groups.into_values().filter(|g| g.len() > 1) {
         let colours: std::collections::BTreeSet<&str> = g.iter().map(|&i| objs[i].colour.name()).collect();
-        if colours.len() == g.len() && objs[g[0]].shape == ShapeKind::Table {
+        if colours.len() == g.len() && matches!(objs[g[0]].shape, ShapeKind::Table | ShapeKind::Chair) {
             for &i in &g {
                 out[i] = format!("{} {}", objs[i].colour.name(), out[i]);
             }
@@ -105,6 +106,7 @@ pub fn shape_word(s: ShapeKind) -> &'static str {
         ShapeKind::Sphere => "sphere",
         ShapeKind::Cylinder => "cylinder",
         ShapeKind::Table => "table",
+        ShapeKind::Chair => "chair",
     }
 }
 

@@ -350,4 +350,7 @@ pub struct SynthArgs {
     /// Generate this many scenes, seeds SEED, SEED+1, ..., into OUTPUT/scene-SEED.
     #[arg(long)]
     pub count: Option<u64>,
+    /// Also place this many chairs on the floor (a seed's scene without chairs is unchanged).
+    #[arg(long, default_value_t = 0)]
+    pub chairs: usize,
 }

@@ -12,7 +12,8 @@ use crate::args::SynthArgs;
 pub fn run(a: SynthArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(a.width >= 16 && a.height >= 16, "images must be at least 16x16 pixels");
     anyhow::ensure!(a.width * a.height <= 16_000_000, "images are limited to 16 megapixels");
-    let params = SceneParams { width: a.width, height: a.height, ..SceneParams::default() };
+    anyhow::ensure!(a.chairs <= 8, "at most 8 chairs");
+    let params = SceneParams { width: a.width, height: a.height, chairs: a.chairs..=a.chairs, ..SceneParams::default() };
     let seeds: Vec<u64> = match a.count {
         None => vec![a.seed],
         Some(n) => (0..n).map(|i| a.seed + i).collect(),

@@ -1,0 +1,200 @@
+//! Chairs: a seat, level and small, at sitting height, an upright back rising from one of
+//! its edges, and legs under it. Region growing gives their pieces apart: the back meets
+//! the seat at a crease (a face rising from an up-facing surface, which growing does not
+//! cross), and thin legs come away as they do from tables. Pieces of one paint are
+//! gathered onto the seat by where they stand: the back on the seat's outline, starting at
+//! its height; legs under the outline, reaching down from it. The group is a chair when,
+//! together, what rises above the seat is a thin upright sheet along one edge, about as
+//! wide as the seat, and what is under it is open (legs, not a box's side).
+
+use std::collections::{BTreeMap, HashMap};
+
+use spatia_geom::math::Vec2;
+
+use super::{Groups, Pieces, move_group};
+use crate::colour;
+use crate::segment::{self, inside, polygon_area};
+
+/// Heights a seat may have, metres (a low stool to a bar stool).
+const SEAT_HEIGHTS: std::ops::RangeInclusive<f32> = 0.25..=0.85;
+/// Largest seat, square metres (a bench is not a chair; a table's top is larger).
+const MAX_SEAT_AREA: f32 = 0.45;
+/// Longest side of a seat's outline, metres.
+const MAX_SEAT_SIDE: f32 = 0.7;
+/// Smallest seat seen, square metres (seen from behind, the back hides most of it).
+const MIN_SEAT_AREA: f32 = 0.01;
+/// Up-facing pixels a seat needs.
+const SEAT_PIXELS: usize = 20;
+/// The back rises at least this far above the seat, metres.
+const MIN_BACK_RISE: f32 = 0.15;
+/// ...and at most this far.
+const MAX_BACK_RISE: f32 = 0.9;
+/// How far beyond the seat's outline a back or a leg may stand, metres (a back leans out,
+/// a leg splays; the outline is seen from one side).
+const OUTLINE_MARGIN: f32 = 0.08;
+/// A back is at most this thick, metres (noise allowed besides).
+const MAX_BACK_THICKNESS: f32 = 0.08;
+/// A back spans at least this share of the seat across.
+const MIN_BACK_SPAN: f32 = 0.5;
+
+/// A candidate seat: its height, its outline, and the outline of all that is at its height
+/// or above (seat and back: seen from behind, the back hides most of the seat).
+struct Seat {
+    height: f32,
+    outline: Vec<Vec2>,
+    upper: Vec<Vec2>,
+}
+
+/// The seat of the pixels `ids`: the median height of their up-facing pixels, if at sitting
+/// height, and the outline of those within 3 cm of it (noise allowing), if of a seat's size;
+/// and the outline of those from 3 cm under it up.
+fn seat(ids: &[u32], p: &Pieces) -> Option<Seat> {
+    let cos_up = p.cfg.up_deg.to_radians().cos();
+    let up: Vec<[f32; 3]> = ids.iter().filter(|&&i| p.seg.normals[i as usize][2] > cos_up).map(|&i| p.seg.points[i as usize]).collect();
+    if up.len() < SEAT_PIXELS {
+        return None;
+    }
+    let height = crate::shape::median(up.iter().map(|q| q[2]).collect());
+    if !SEAT_HEIGHTS.contains(&height) {
+        return None;
+    }
+    let tol = 0.03 + 2.0 * p.noise(ids);
+    let level: Vec<Vec2> = up.iter().filter(|q| (q[2] - height).abs() <= tol).map(|q| Vec2::new(q[0], q[1])).collect();
+    if level.len() < SEAT_PIXELS {
+        return None;
+    }
+    let outline = spatia_geom::convex_hull(level);
+    let upper = spatia_geom::convex_hull(
+        ids.iter().map(|&i| p.seg.points[i as usize]).filter(|q| q[2] >= height - tol).map(|q| Vec2::new(q[0], q[1])).collect(),
+    );
+    let area = polygon_area(&outline);
+    let side = 2.0 * spatia_geom::min_area_rect(&outline).2.max();
+    ((MIN_SEAT_AREA..=MAX_SEAT_AREA).contains(&area) && side <= MAX_SEAT_SIDE).then_some(Seat { height, outline, upper })
+}
+
+/// Whether most (four fifths) of the points `pts` stand within the outline of the seat and
+/// what is above it, `margin` beyond it allowed.
+fn over(seat: &Seat, pts: &[[f32; 3]], margin: f32) -> bool {
+    let n = pts.iter().filter(|q| inside(&seat.upper, Vec2::new(q[0], q[1]), margin)).count();
+    n * 5 >= pts.len() * 4
+}
+
+/// Gathers the pieces of each chair onto its seat's group and returns the chairs' keys with
+/// their seat heights; groups taken for tables that prove chairs are tables no more.
+pub(super) fn assemble(groups: &mut Groups, tables: &mut HashMap<u32, bool>, p: &Pieces) -> BTreeMap<u32, f32> {
+    let min_px = p.pixels(p.cfg.min_object_pixels);
+    let seats: Vec<(u32, Seat)> =
+        groups.iter().filter(|(_, ids)| ids.len() >= min_px).filter_map(|(&k, ids)| Some((k, seat(ids, p)?))).collect();
+    let mut chairs = BTreeMap::new();
+    for (key, s) in seats {
+        let Some(ids) = groups.get(&key) else { continue };
+        let paint = p.group_paint(ids);
+        let noise = p.noise(ids);
+        let margin = OUTLINE_MARGIN + 2.0 * noise;
+        // Pieces of its paint that stand as a back or legs stand.
+        let partners: Vec<u32> = groups
+            .iter()
+            .filter(|&(&k, o)| k != key && !o.is_empty())
+            .filter(|(_, o)| colour::compatible(p.group_paint(o), paint, p.cfg.max_chroma * 1.5, 3.0))
+            .filter(|(_, o)| {
+                let pts: Vec<[f32; 3]> = o.iter().map(|&i| p.seg.points[i as usize]).collect();
+                let (zmin, zmax) = pts.iter().fold((f32::MAX, f32::MIN), |(a, b), q| (a.min(q[2]), b.max(q[2])));
+                // A back starts at the seat, or comes up from the floor with the back legs
+                // as one upright sheet.
+                let back = (zmin >= s.height - 0.06 - 2.0 * noise || sheet(&pts).thickness <= MAX_BACK_THICKNESS + 2.0 * noise)
+                    && zmax >= s.height + MIN_BACK_RISE
+                    && zmax <= s.height + MAX_BACK_RISE;
+                let leg = zmax <= s.height + 0.02 + 2.0 * noise && zmin <= 0.5 * s.height && span(&pts) <= segment::LEG_SPAN + 2.0 * noise;
+                (back || leg) && over(&s, &pts, margin)
+            })
+            .map(|(&k, _)| k)
+            .collect();
+        let mut ids: Vec<u32> = groups[&key].clone();
+        for k in &partners {
+            ids.extend(&groups[k]);
+        }
+        if !chair_like(&ids, &s, noise, p) {
+            continue;
+        }
+        for k in partners {
+            move_group(groups, tables, k, key);
+        }
+        tables.insert(key, false);
+        chairs.insert(key, s.height);
+    }
+    chairs
+}
+
+/// The widest horizontal extent of points, metres.
+fn span(pts: &[[f32; 3]]) -> f32 {
+    let (lo, hi) = pts.iter().fold((Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN)), |(lo, hi), q| {
+        let v = Vec2::new(q[0], q[1]);
+        (lo.inf(&v), hi.sup(&v))
+    });
+    (hi - lo).norm()
+}
+
+/// Whether the pixels `ids` over the seat `s` make a chair: what rises above the seat is an
+/// upright sheet, thin, about as wide as the seat, along one of its edges (not a thing
+/// standing in its middle), and what stands under the seat is legs, not a broad side.
+fn chair_like(ids: &[u32], s: &Seat, noise: f32, p: &Pieces) -> bool {
+    let pts: Vec<[f32; 3]> = ids.iter().map(|&i| p.seg.points[i as usize]).collect();
+    let above: Vec<[f32; 3]> = pts.iter().filter(|q| q[2] > s.height + 0.05 + 2.0 * noise).copied().collect();
+    if above.len() < p.pixels(p.cfg.min_object_pixels) {
+        return false;
+    }
+    let top = above.iter().map(|q| q[2]).fold(f32::MIN, f32::max);
+    if top < s.height + MIN_BACK_RISE || top > s.height + MAX_BACK_RISE {
+        return false;
+    }
+    let Sheet { thickness, width, along, mean } = sheet(&above);
+    if thickness > MAX_BACK_THICKNESS + 2.0 * noise {
+        return false;
+    }
+    let seat_across = {
+        let proj: Vec<f32> = s.outline.iter().map(|v| v.dot(&along)).collect();
+        proj.iter().cloned().fold(f32::MIN, f32::max) - proj.iter().cloned().fold(f32::MAX, f32::min)
+    };
+    if width < MIN_BACK_SPAN * seat_across {
+        return false;
+    }
+    // Along an edge: the sheet's centre lies in the outer half of the seat across it.
+    let middle = s.outline.iter().sum::<Vec2>() / s.outline.len().max(1) as f32;
+    let normal = Vec2::new(-along.y, along.x);
+    let reach = s.outline.iter().map(|v| (v - middle).dot(&normal).abs()).fold(0.0f32, f32::max);
+    if (mean - middle).dot(&normal).abs() < 0.5 * reach {
+        return false;
+    }
+    let under: Vec<[f32; 3]> = pts.iter().filter(|q| q[2] < s.height - 0.08 - 2.0 * noise && q[2] > 0.03 + 2.0 * noise).copied().collect();
+    // Open underneath: legs, narrow pieces of which one at least reaches down, and nothing
+    // broad between the floor and the seat.
+    let clusters = super::clusters(&under);
+    let broad = clusters.iter().any(|c| (c.hi - c.lo).norm() > segment::LEG_SPAN + 4.0 * noise);
+    let legs = clusters.iter().filter(|c| c.zlo < 0.5 * s.height).count();
+    !broad && legs >= 1
+}
+
+/// Points across the floor plane as a sheet: its thickness and width (the widths of even
+/// spreads with the points' standard deviations across and along their principal
+/// directions), its direction and its middle.
+struct Sheet {
+    thickness: f32,
+    width: f32,
+    along: Vec2,
+    mean: Vec2,
+}
+
+fn sheet(pts: &[[f32; 3]]) -> Sheet {
+    let n = pts.len().max(1) as f32;
+    let mean = pts.iter().fold(Vec2::zeros(), |a, q| a + Vec2::new(q[0], q[1])) / n;
+    let (mut xx, mut yy, mut xy) = (0.0f32, 0.0f32, 0.0f32);
+    for q in pts {
+        let d = Vec2::new(q[0], q[1]) - mean;
+        (xx, yy, xy) = (xx + d.x * d.x, yy + d.y * d.y, xy + d.x * d.y);
+    }
+    let (xx, yy, xy) = (xx / n, yy / n, xy / n);
+    let (t, d) = ((xx + yy) / 2.0, (((xx - yy) / 2.0).powi(2) + xy * xy).sqrt());
+    let angle = 0.5 * (2.0 * xy).atan2(xx - yy);
+    // 3.46 standard deviations: the width of an even spread.
+    Sheet { thickness: 3.46 * (t - d).max(0.0).sqrt(), width: 3.46 * (t + d).sqrt(), along: Vec2::new(angle.cos(), angle.sin()), mean }
+}
