@@ -420,7 +420,7 @@ impl Scene {
             }
             // First pass without the support height; resting objects are refitted below.
             let noise = sigma(ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32);
-            let Some(mut f) = fit(&points, &normals, None, noise) else { continue };
+            let Some(mut f) = shape::fit_in_box(&points, &normals, noise, true, &b) else { continue };
             // A sphere's outline is a circle: something else that a sphere happens to fit (a
             // cluttered shelf) is refitted without the sphere. Noisier depth and colour make
             // outlines ragged; there noisy spheres are sized from their masks' outline below.
@@ -443,7 +443,7 @@ impl Scene {
                 }
                 let cone = outline_cone(&rays, &outline, 1.0 / frame.intrinsics.fx);
                 if cone.is_some_and(|c| c.deviation > ROUND_OUTLINE) {
-                    let Some(g) = fit_without_sphere(&points, &normals, None, noise) else { continue };
+                    let Some(g) = shape::fit_in_box(&points, &normals, noise, false, &b) else { continue };
                     f = g;
                 }
             }

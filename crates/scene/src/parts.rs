@@ -131,11 +131,25 @@ const SEAT_EDGE: f32 = 0.03;
 /// The 4-connected pieces of the pixels `ids` (row-major indices, `width` a row), each in
 /// the order a depth-first walk from its first pixel in `ids` meets them.
 fn pieces(ids: &[u32], width: usize) -> Vec<Vec<u32>> {
-    let set: std::collections::HashSet<u32> = ids.iter().copied().collect();
-    let mut seen = std::collections::HashSet::new();
+    // Membership and visits by pixel, over the span of `ids` (a table over the pixels' range
+    // rather than hash sets: this runs over every table's and chair's pixels).
+    let Some(lo) = ids.iter().min().copied() else { return Vec::new() };
+    let hi = ids.iter().max().copied().unwrap_or(lo);
+    let mut state = vec![0u8; (hi - lo) as usize + 1]; // 1: in `ids`, 2: seen
+    for &i in ids {
+        state[(i - lo) as usize] = 1;
+    }
+    let mut visit = |i: u32| {
+        let k = i.wrapping_sub(lo) as usize;
+        let fresh = k < state.len() && state[k] == 1;
+        if fresh {
+            state[k] = 2;
+        }
+        fresh
+    };
     let mut out = Vec::new();
     for &s in ids {
-        if !seen.insert(s) {
+        if !visit(s) {
             continue;
         }
         let mut stack = vec![s];
@@ -151,7 +165,7 @@ fn pieces(ids: &[u32], width: usize) -> Vec<Vec<u32>> {
                 nb.push(i - width as u32);
             }
             for j in nb {
-                if (j as usize % width).abs_diff(x) <= 1 && set.contains(&j) && seen.insert(j) {
+                if (j as usize % width).abs_diff(x) <= 1 && visit(j) {
                     stack.push(j);
                 }
             }

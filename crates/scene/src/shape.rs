@@ -271,9 +271,19 @@ pub fn fit_without_sphere(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Opt
     fit_models(points, normals, bottom, noise, false)
 }
 
+/// [`fit`] (`sphere`) or [`fit_without_sphere`] given the points' gravity-aligned box
+/// `obb` (`Obb::gravity_aligned(points)`), where the caller has it already.
+pub(crate) fn fit_in_box(points: &[[f32; 3]], normals: &[[f32; 3]], noise: f32, sphere: bool, obb: &Obb) -> Option<Fit> {
+    fit_models_in(points, normals, None, noise, sphere, obb)
+}
+
 fn fit_models(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise: f32, sphere: bool) -> Option<Fit> {
+    fit_models_in(points, normals, bottom, noise, sphere, &Obb::gravity_aligned(points)?)
+}
+
+fn fit_models_in(points: &[[f32; 3]], normals: &[[f32; 3]], bottom: Option<f32>, noise: f32, sphere: bool, obb: &Obb) -> Option<Fit> {
     let pts: Vec<Vec3> = points.iter().map(|p| v3(*p)).collect();
-    let obb = Obb::gravity_aligned(points)?;
+    let obb = *obb;
     let zmax = obb.centre.z + obb.half.z;
     let zmin = bottom.map_or(obb.centre.z - obb.half.z, |b| b.min(obb.centre.z - obb.half.z));
     // (relative residual, the model's scale, the fit)
