@@ -50,15 +50,17 @@ struct Seat {
 /// and the outline of those from 3 cm under it up.
 fn seat(ids: &[u32], p: &Pieces) -> Option<Seat> {
     let cos_up = p.cfg.up_deg.to_radians().cos();
-    let up: Vec<[f32; 3]> = ids.iter().filter(|&&i| p.seg.normals[i as usize][2] > cos_up).map(|&i| p.seg.points[i as usize]).collect();
+    let tol = 0.03 + 2.0 * p.noise(ids);
+    let mut up: Vec<[f32; 3]> = ids.iter().filter(|&&i| p.seg.normals[i as usize][2] > cos_up).map(|&i| p.seg.points[i as usize]).collect();
     if up.len() < SEAT_PIXELS {
-        return None;
+        // Under noise a small seat's smoothed normals take in its back and edges: the seat
+        // is then where the points crowd at one height.
+        up = crowded_level(ids, p)?;
     }
     let height = crate::shape::median(up.iter().map(|q| q[2]).collect());
     if !SEAT_HEIGHTS.contains(&height) {
         return None;
     }
-    let tol = 0.03 + 2.0 * p.noise(ids);
     let level: Vec<Vec2> = up.iter().filter(|q| (q[2] - height).abs() <= tol).map(|q| Vec2::new(q[0], q[1])).collect();
     if level.len() < SEAT_PIXELS {
         return None;
@@ -70,6 +72,33 @@ fn seat(ids: &[u32], p: &Pieces) -> Option<Seat> {
     let area = polygon_area(&outline);
     let side = 2.0 * spatia_geom::min_area_rect(&outline).2.max();
     ((MIN_SEAT_AREA..=MAX_SEAT_AREA).contains(&area) && side <= MAX_SEAT_SIDE).then_some(Seat { height, outline, upper })
+}
+
+/// Bins of height for [`crowded_level`], metres.
+const LEVEL_BIN: f32 = 0.02;
+
+/// The points of the pixels `ids` within two bins of the 2 cm band of sitting height
+/// ([`SEAT_HEIGHTS`]) that holds most of them, where it holds at least three times their
+/// mean share per band over the heights they span (a level surface seen from above; the
+/// sides of a box or a cylinder spread evenly).
+fn crowded_level(ids: &[u32], p: &Pieces) -> Option<Vec<[f32; 3]>> {
+    let pts: Vec<[f32; 3]> = ids.iter().map(|&i| p.seg.points[i as usize]).collect();
+    let (zmin, zmax) = pts.iter().fold((f32::MAX, f32::MIN), |(a, b), q| (a.min(q[2]), b.max(q[2])));
+    let (lo, hi) = (*SEAT_HEIGHTS.start(), *SEAT_HEIGHTS.end());
+    let n_bins = ((hi - lo) / LEVEL_BIN).ceil() as usize;
+    let mut bins = vec![0usize; n_bins];
+    for q in &pts {
+        if (lo..hi).contains(&q[2]) {
+            bins[(((q[2] - lo) / LEVEL_BIN) as usize).min(n_bins - 1)] += 1;
+        }
+    }
+    let (k, &most) = bins.iter().enumerate().max_by_key(|&(k, &n)| (n, std::cmp::Reverse(k)))?;
+    let mean = pts.len() as f32 / ((zmax - zmin) / LEVEL_BIN).max(1.0);
+    if (most as f32) < 3.0 * mean || most < SEAT_PIXELS {
+        return None;
+    }
+    let centre = lo + (k as f32 + 0.5) * LEVEL_BIN;
+    Some(pts.into_iter().filter(|q| (q[2] - centre).abs() <= 2.0 * LEVEL_BIN).collect())
 }
 
 /// Whether most (four fifths) of the points `pts` stand within the outline of the seat and
