@@ -1245,7 +1245,9 @@ fn support(objects: &mut [Object], cfg: &SceneConfig) -> Vec<f32> {
         let bottom = a.bottom();
         let mut best: Option<(f32, u16)> = None;
         for (k, b) in objects.iter().enumerate() {
-            if a.id == b.id || b.top() > a.top() {
+            // (A chair's back rises above what sits on its seat: its level under the thing
+            // is asked instead.)
+            if a.id == b.id || (b.top() > a.top() && b.label != "chair") {
                 continue;
             }
             let top = b.top_under(a);

@@ -718,3 +718,38 @@ fn a_noisy_chair_is_one_chair() {
         assert!(pi.is_some_and(|pi| c.scene.objects[pi].label == "chair") && iou > 0.9, "seed {seed}: IoU {iou} {names:?}");
     }
 }
+
+// What sits on a chair's seat rests on the chair, though the chair's back rises above it.
+#[test]
+fn a_ball_on_a_chairs_seat_is_on_the_chair() {
+    use spatia_synth::{Noise, Object, chair_seat_height, render, write_dir};
+    for seed in [7, 13] {
+        let mut s = spatia_synth::generate(seed, &spatia_synth::SceneParams { chairs: 1..=1, ..Default::default() });
+        let chair = s.objects.iter().find(|o| o.shape == ShapeKind::Chair).unwrap().clone();
+        // A ball of 0.2 m on the seat, a little forward of its middle (away from the back).
+        let yaw = chair.yaw_deg.to_radians();
+        let (fx, fy) = (-yaw.sin() * 0.05, yaw.cos() * 0.05);
+        let ball = Object {
+            id: s.objects.len() as u16 + 1,
+            shape: ShapeKind::Sphere,
+            colour: Colour::Red,
+            centre: [chair.centre[0] + fx, chair.centre[1] + fy, chair_seat_height(&chair) + 0.1],
+            size: [0.2; 3],
+            yaw_deg: 0.0,
+            on: Some(chair.id),
+        };
+        s.objects.push(ball);
+        let view = render(&s);
+        let dir = crate::util::TempDir::new("chair-ball");
+        let truth = write_dir(&dir.0, &s, &view, None::<&Noise>).unwrap();
+        let scene =
+            spatia_scene::Scene::from_dir(&dir.0, &spatia_geom::LoadOptions::default(), &spatia_scene::SceneConfig::default()).unwrap();
+        let c = Case { truth, render: view, scene, dir };
+        let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
+        let (_, ball, _) = matched(&c, "red sphere");
+        let (_, seat, _) = matched(&c, "chair");
+        let (ball, seat) = (&c.scene.objects[ball.expect("ball found")], &c.scene.objects[seat.expect("chair found")]);
+        assert_eq!(seat.label, "chair", "seed {seed}: {names:?}");
+        assert_eq!(ball.on, Some(seat.id), "seed {seed}: {names:?}");
+    }
+}
