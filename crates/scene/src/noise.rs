@@ -111,7 +111,8 @@ fn window_sums<const N: usize, T: Copy>(
 
     // Along each row: running sums over runs of pixels on one surface.
     let mut rows = vec![[0.0f32; N]; w * h];
-    let mut run: Vec<[f32; N]> = Vec::with_capacity(w + 1);
+    // Prefix sums of the current run (written by index: a run is at most a row).
+    let mut run: Vec<[f32; N]> = vec![[0.0f32; N]; w + 1];
     for y in 0..h {
         let (rr_row, flag_row) = (&r[y * w..(y + 1) * w], &flags[y * w..(y + 1) * w]);
         let out_row = &mut rows[y * w..(y + 1) * w];
@@ -126,17 +127,17 @@ fn window_sums<const N: usize, T: Copy>(
                 x += 1;
             }
             let end = x; // inclusive
-            run.clear();
+            let len = end - start + 1;
             let mut acc = [0.0f32; N];
-            run.push(acc);
-            for xx in start..=end {
-                acc = add(acc, value(y * w + xx));
-                run.push(acc);
+            run[0] = acc;
+            for (k, slot) in run[1..=len].iter_mut().enumerate() {
+                acc = add(acc, value(y * w + start + k));
+                *slot = acc;
             }
-            for xx in start..=end {
-                let rr = rr_row[xx] as usize;
-                let (a, b) = (xx.saturating_sub(rr).max(start) - start, (xx + rr).min(end) - start + 1);
-                out_row[xx] = sub(run[b], run[a]);
+            for (k, (o, &rr)) in out_row[start..=end].iter_mut().zip(&rr_row[start..=end]).enumerate() {
+                let rr = rr as usize;
+                let (a, b) = (k.saturating_sub(rr), (k + rr).min(len - 1) + 1);
+                *o = sub(run[b], run[a]);
             }
             x += 1;
         }
