@@ -65,13 +65,22 @@ fn seat(ids: &[u32], p: &Pieces) -> Option<Seat> {
     if level.len() < SEAT_PIXELS {
         return None;
     }
+    // (A rectangle with sides of at most `MAX_SEAT_SIDE` spans at most that times the root
+    // of two along either axis: a table's top is ruled out before its outline is found.)
+    let (lo, hi) = level.iter().fold((Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN)), |(lo, hi), v| (lo.inf(v), hi.sup(v)));
+    if (hi - lo).max() > std::f32::consts::SQRT_2 * MAX_SEAT_SIDE {
+        return None;
+    }
     let outline = spatia_geom::convex_hull(level);
+    let area = polygon_area(&outline);
+    let side = 2.0 * spatia_geom::min_area_rect(&outline).2.max();
+    if !(MIN_SEAT_AREA..=MAX_SEAT_AREA).contains(&area) || side > MAX_SEAT_SIDE {
+        return None;
+    }
     let upper = spatia_geom::convex_hull(
         ids.iter().map(|&i| p.seg.points[i as usize]).filter(|q| q[2] >= height - tol).map(|q| Vec2::new(q[0], q[1])).collect(),
     );
-    let area = polygon_area(&outline);
-    let side = 2.0 * spatia_geom::min_area_rect(&outline).2.max();
-    ((MIN_SEAT_AREA..=MAX_SEAT_AREA).contains(&area) && side <= MAX_SEAT_SIDE).then_some(Seat { height, outline, upper })
+    Some(Seat { height, outline, upper })
 }
 
 /// Bins of height for [`crowded_level`], metres.
