@@ -753,3 +753,17 @@ fn a_ball_on_a_chairs_seat_is_on_the_chair() {
         assert_eq!(ball.on, Some(seat.id), "seed {seed}: {names:?}");
     }
 }
+
+// A chair whose legs a nearer thing hides (a table's top before them) is still a chair: its
+// seat and back show, and what is below them in the photo is nearer.
+#[test]
+fn a_chair_whose_legs_are_hidden_is_still_a_chair() {
+    for seed in [4, 19] {
+        let (c, ti, pi, iou) = chair_case(seed, false);
+        let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
+        let o = &c.scene.objects[pi.unwrap_or_else(|| panic!("seed {seed}: no chair {names:?}"))];
+        assert!(o.label == "chair" && iou > 0.9, "seed {seed}: IoU {iou} {names:?}");
+        let (got, want) = (o.size[2], c.truth.objects[ti].size[2]);
+        assert!((got - want).abs() <= 0.1 * want, "seed {seed}: height {got} vs {want}");
+    }
+}

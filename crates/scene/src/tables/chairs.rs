@@ -204,12 +204,34 @@ fn chair_like(ids: &[u32], s: &Seat, noise: f32, p: &Pieces) -> bool {
         return false;
     }
     let under: Vec<[f32; 3]> = pts.iter().filter(|q| q[2] < s.height - 0.08 - 2.0 * noise && q[2] > 0.03 + 2.0 * noise).copied().collect();
-    // Open underneath: legs, narrow pieces of which one at least reaches down, and nothing
-    // broad between the floor and the seat.
+    // Open underneath: legs, narrow pieces of which one at least reaches down (or whose
+    // lower parts a nearer thing hides), and nothing broad between the floor and the seat.
     let clusters = super::clusters(&under);
     let broad = clusters.iter().any(|c| (c.hi - c.lo).norm() > segment::LEG_SPAN + 4.0 * noise);
     let legs = clusters.iter().filter(|c| c.zlo < 0.5 * s.height).count();
-    !broad && legs >= 1
+    !broad && (legs >= 1 || hidden_below(ids, noise, p))
+}
+
+/// Whether a nearer thing hides what is below the pixels `ids` in the photo: under most of
+/// their columns' lowest pixels, the next pixel down is nearer by 5 cm or more (noise
+/// allowing).
+fn hidden_below(ids: &[u32], noise: f32, p: &Pieces) -> bool {
+    let w = p.w;
+    let mut lowest: BTreeMap<usize, usize> = BTreeMap::new();
+    for &i in ids {
+        let i = i as usize;
+        let e = lowest.entry(i % w).or_insert(i);
+        *e = (*e).max(i);
+    }
+    let n = p.cam.len();
+    let hidden = lowest
+        .values()
+        .filter(|&&i| {
+            let j = i + w;
+            j < n && p.cam[j][2] > 0.0 && p.cam[j][2] < p.cam[i][2] - 0.05 - 3.0 * noise
+        })
+        .count();
+    hidden * 2 > lowest.len()
 }
 
 /// Points across the floor plane as a sheet: its thickness and width (the widths of even
