@@ -1,5 +1,5 @@
 //! Chairs: a seat, level and small, at sitting height, an upright back rising from one of
-//! its edges, and legs under it. Region growing gives their pieces apart: the back meets
+//! its edges, and legs under it. Region growing leaves their pieces apart: the back meets
 //! the seat at a crease (a face rising from an up-facing surface, which growing does not
 //! cross), and thin legs come away as they do from tables. Pieces of one paint are
 //! gathered onto the seat by where they stand: the back on the seat's outline, starting at
