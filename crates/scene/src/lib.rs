@@ -341,7 +341,19 @@ impl Scene {
                 cfg,
                 &sigma,
             ),
-            Some(_) => Default::default(),
+            // The user's objects as given; those that are chairs get a chair's parts.
+            Some(_) => (
+                Default::default(),
+                tables::chairs_among(
+                    &groups,
+                    &seg,
+                    camera,
+                    surface.points.as_slice(),
+                    (frame.rgb.as_raw(), w, frame.intrinsics.fx),
+                    cfg,
+                    &sigma,
+                ),
+            ),
         };
 
         let cos_up = cfg.up_deg.to_radians().cos();

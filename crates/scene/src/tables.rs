@@ -103,6 +103,20 @@ pub(crate) fn repair(
     (tables, chairs)
 }
 
+/// Which of the groups (the user's objects, as given) are chairs, with their seat heights
+/// (see [`chairs`]); nothing is joined or split.
+pub(crate) fn chairs_among(
+    groups: &Groups,
+    seg: &Segmentation,
+    eye: Vec3,
+    cam: &[[f32; 3]],
+    (rgb, w, fx): (&[u8], usize, f32),
+    cfg: &SceneConfig,
+    sigma: &dyn Fn(f32) -> f32,
+) -> BTreeMap<u32, f32> {
+    chairs::among(groups, &Pieces { seg, eye, cam, rgb, w, fx, cfg, sigma })
+}
+
 /// Each group's pixels take its key.
 fn sync(groups: &Groups, objects: &mut [u32]) {
     for (&key, ids) in groups {

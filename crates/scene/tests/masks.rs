@@ -55,3 +55,24 @@ fn the_bundled_example_is_understood() {
     let back: spatia_scene::SceneJson = serde_json::from_str(&json).unwrap();
     assert_eq!(back.objects.len(), 8);
 }
+
+// A chair among the user's objects keeps the user's word and gets a chair's parts (seat,
+// back and legs), as the geometry is still measured.
+#[test]
+fn a_users_chair_gets_a_chairs_parts() {
+    let params = spatia_synth::SceneParams { chairs: 1..=1, ..Default::default() };
+    let c = crate::util::case_with(13, false, &params);
+    let mut labels = serde_json::Map::new();
+    for t in &c.truth.objects {
+        let word = if t.shape == spatia_synth::ShapeKind::Chair { "armchair".to_string() } else { format!("thing{}", t.id) };
+        labels.insert(t.id.to_string(), word.into());
+    }
+    std::fs::write(c.dir.0.join("labels.json"), serde_json::to_string(&labels).unwrap()).unwrap();
+    let s = Scene::from_dir(&c.dir.0, &LoadOptions::default(), &SceneConfig::default()).unwrap();
+    let chair = s.objects.iter().find(|o| o.label == "armchair").expect("the user's chair");
+    let parts: Vec<&str> = chair.parts.iter().map(|p| p.name.as_str()).collect();
+    assert!(["seat", "back", "leg"].iter().all(|n| parts.contains(n)), "{parts:?}");
+    let truth = c.truth.objects.iter().find(|t| t.shape == spatia_synth::ShapeKind::Chair).unwrap();
+    assert!((chair.size[2] - truth.size[2]).abs() <= 0.1 * truth.size[2], "{:?} vs {:?}", chair.size, truth.size);
+    assert!(s.objects.iter().all(|o| o.label == "armchair" || !o.parts.iter().any(|p| p.name == "seat")));
+}

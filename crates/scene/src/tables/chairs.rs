@@ -163,6 +163,19 @@ pub(super) fn assemble(groups: &mut Groups, tables: &mut HashMap<u32, bool>, p: 
     chairs
 }
 
+/// The groups that are chairs as they stand, with their seat heights.
+pub(super) fn among(groups: &Groups, p: &Pieces) -> BTreeMap<u32, f32> {
+    let min_px = p.pixels(p.cfg.min_object_pixels);
+    groups
+        .iter()
+        .filter(|(_, ids)| ids.len() >= min_px)
+        .filter_map(|(&k, ids)| {
+            let s = seat(ids, p)?;
+            chair_like(ids, &s, p.noise(ids), p).then_some((k, s.height))
+        })
+        .collect()
+}
+
 /// The widest horizontal extent of points, metres.
 fn span(pts: &[[f32; 3]]) -> f32 {
     let (lo, hi) = pts.iter().fold((Vec2::repeat(f32::MAX), Vec2::repeat(f32::MIN)), |(lo, hi), q| {
