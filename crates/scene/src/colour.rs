@@ -165,6 +165,15 @@ pub fn compatible(a: [u8; 3], b: [u8; 3], max_chroma: f32, max_ratio: f32) -> bo
     d <= max_chroma + NOISE / sa.min(sb) && ratio <= max_ratio
 }
 
+/// Whether the mean colours of two pieces can be one paint on parts of one thing lit
+/// differently (a leg in shade under a lit top, a chair's back beside its seat):
+/// [`compatible`] with the chromaticity tolerance half again as wide and brightness within
+/// three times.
+#[inline]
+pub fn one_paint_apart(a: [u8; 3], b: [u8; 3], max_chroma: f32) -> bool {
+    compatible(a, b, max_chroma * 1.5, 3.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

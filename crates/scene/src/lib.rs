@@ -463,11 +463,12 @@ impl Scene {
             let rgb = representative(&mut colours.clone());
             let shape = if is_table || seat.is_some() { ShapeClass::Other } else { f.class };
             let parts = parts::split(shape, is_table, seat, ids, &seg.points, &is_top, &up, w);
-            let fit_obj = if let Some(seat) = seat {
-                // A chair stands on the floor; its footprint is its seat's and back's (a leg's
-                // foot may gather floor beside it).
-                let top = b.centre.z + b.half.z;
-                let upper: Vec<[f32; 3]> = points.iter().filter(|p| p[2] >= seat - 0.1).copied().collect();
+            // Furniture stands on the floor, up to its highest point, with the footprint of its
+            // points from height `from` up (floor beside a leg's foot can join the leg and
+            // would stretch the footprint by decimetres).
+            let top = b.centre.z + b.half.z;
+            let standing = |from: f32| {
+                let upper: Vec<[f32; 3]> = points.iter().filter(|p| p[2] >= from).copied().collect();
                 let fp = spatia_geom::Obb::gravity_aligned(&upper).unwrap_or(b);
                 Fit {
                     class: ShapeClass::Other,
@@ -476,19 +477,13 @@ impl Scene {
                     yaw_deg: fp.yaw_deg(),
                     residual: f.residual,
                 }
+            };
+            let fit_obj = if let Some(seat) = seat {
+                // A chair's footprint: its seat's and back's.
+                standing(seat - 0.1)
             } else if is_table {
-                let top = b.centre.z + b.half.z;
-                // The footprint from the top and the upper legs: floor beside a far leg's
-                // foot can join the leg and would stretch the footprint by decimetres.
-                let upper: Vec<[f32; 3]> = points.iter().filter(|p| p[2] >= TABLE_FOOTPRINT_FROM * top).copied().collect();
-                let fp = spatia_geom::Obb::gravity_aligned(&upper).unwrap_or(b);
-                let mut fb = Fit {
-                    class: ShapeClass::Other,
-                    centre: Vec3::new(fp.centre.x, fp.centre.y, top / 2.0),
-                    size: Vec3::new(fp.half.x * 2.0, fp.half.y * 2.0, top),
-                    yaw_deg: fp.yaw_deg(),
-                    residual: f.residual,
-                };
+                // A table's: its top's and upper legs'.
+                let mut fb = standing(TABLE_FOOTPRINT_FROM * top);
                 // With noisy depth the top's outline, from its pixels' directions, is truer
                 // than the box of the points, which noise along the line of sight widens;
                 // where the top was not found as a support its pixels are found by height,

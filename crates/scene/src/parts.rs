@@ -48,18 +48,7 @@ pub fn split(
         // the legs: the pieces under the seat.
         let (back, rest): (Vec<u32>, Vec<u32>) = pixel_ids.iter().partition(|&&i| points[i as usize][2] > h + SEAT_EDGE);
         let (mut seat_px, under): (Vec<u32>, Vec<u32>) = rest.iter().partition(|&&i| points[i as usize][2] >= h - 0.1);
-        // Pieces that reach down (as a table's legs do) are legs; others join the seat.
-        let mut legs = Vec::new();
-        for piece in pieces(&under, width) {
-            let (zmin, zmax) =
-                piece.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
-            if zmax - zmin > 0.15 {
-                legs.push(piece);
-            } else {
-                seat_px.extend(piece);
-            }
-        }
-        legs.sort_by_key(|l| std::cmp::Reverse(l.len()));
+        let legs = legs(&under, points, width, &mut seat_px);
         for (name, ids) in [("seat", seat_px), ("back", back)] {
             if !ids.is_empty() {
                 parts.push(make(name, ids));
@@ -74,21 +63,10 @@ pub fn split(
         // The top: its support surface, and anything within 10 cm of the table's top (its
         // edge, or the whole top when it was seen edge-on and never became a support).
         let zmax = pixel_ids.iter().map(|&i| points[i as usize][2]).fold(f32::MIN, f32::max);
-        let (top, rest): (Vec<u32>, Vec<u32>) = pixel_ids.iter().partition(|&&i| is_top(i) || points[i as usize][2] >= zmax - 0.1);
+        let (mut top, rest): (Vec<u32>, Vec<u32>) = pixel_ids.iter().partition(|&&i| is_top(i) || points[i as usize][2] >= zmax - 0.1);
         // Legs are the pieces below the top that reach down; the top's edge joins the top.
-        let mut top = top;
-        let mut legs: Vec<Vec<u32>> = Vec::new();
-        for piece in pieces(&rest, width) {
-            let (zmin, zmax) =
-                piece.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
-            if zmax - zmin > 0.15 {
-                legs.push(piece);
-            } else {
-                top.extend(piece);
-            }
-        }
+        let legs = legs(&rest, points, width, &mut top);
         parts.push(make("top", top));
-        legs.sort_by_key(|l| std::cmp::Reverse(l.len()));
         for leg in legs {
             parts.push(make("leg", leg));
         }
@@ -122,6 +100,23 @@ pub fn split(
         }
     }
     parts
+}
+
+/// The legs among the pixels `ids` under a top or seat: their pieces (see [`pieces`]) that
+/// reach down over 15 cm, largest first; the other pieces go to `rest`.
+fn legs(ids: &[u32], points: &[[f32; 3]], width: usize, rest: &mut Vec<u32>) -> Vec<Vec<u32>> {
+    let mut legs = Vec::new();
+    for piece in pieces(ids, width) {
+        let (zmin, zmax) =
+            piece.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| (a.min(points[i as usize][2]), b.max(points[i as usize][2])));
+        if zmax - zmin > 0.15 {
+            legs.push(piece);
+        } else {
+            rest.extend(piece);
+        }
+    }
+    legs.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    legs
 }
 
 /// How far above a chair's seat height its back begins, metres (the seat's own points

@@ -5,7 +5,7 @@
 use spatia_geom::math::{Vec3, v3};
 use spatia_geom::{DetectedPlane, GridSurface, GroundSource, RgbImage, SceneFrame, convex_hull, math::Vec2};
 
-use crate::colour::compatible;
+use crate::colour::{compatible, one_paint_apart};
 use crate::config::{SceneConfig, scaled_pixels};
 
 /// What a pixel shows.
@@ -210,7 +210,7 @@ fn merge_legs_under_slabs(
                     continue;
                 }
                 let reaches = s.zmax >= t.zmax - 0.15 - 2.0 * sigma(s.range) && s.zmax <= t.zmax + 0.03 + 2.0 * sigma(s.range);
-                if !reaches || !compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0) {
+                if !reaches || !one_paint_apart(s.mean, t.mean, cfg.max_chroma) {
                     continue;
                 }
                 if !inside(hull, s.centre, if pass == 0 { 0.2 } else { 0.3 }) {
@@ -527,18 +527,16 @@ pub fn segment(
     // One surface: neighbours of one class, no depth step, no contact crease. Islands of
     // such links are things touching in space; colour then cuts them into objects.
     let touching = |a: usize, b: usize| classes[a] == classes[b] && growable(classes[a]) && !crease(a, b);
-    let material = |a: usize, b: usize| {
-        compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_brightness_ratio)
-            || (convex(a, b) && compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_edge_brightness_ratio))
-    };
+    let plain = |a: usize, b: usize| compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_brightness_ratio);
+    let rim = |a: usize, b: usize| convex(a, b) && compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_edge_brightness_ratio);
+    let material = |a: usize, b: usize| plain(a, b) || rim(a, b);
     // Links of one surface that are one material only by the rim's allowance (see
     // `rim_share`), and those of one surface that are not one material.
-    let plain = |a: usize, b: usize| compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_brightness_ratio);
     let (mut rim_links, mut other_links) = (Vec::<(u32, u32)>::new(), Vec::<(u32, u32)>::new());
     let mut link = |dsu: &mut Dsu, a: usize, b: usize| {
         if plain(a, b) {
             dsu.union(a as u32, b as u32);
-        } else if convex(a, b) && compatible(colour(a), colour(b), cfg.max_chroma, cfg.max_edge_brightness_ratio) {
+        } else if rim(a, b) {
             rim_links.push((a as u32, b as u32));
         } else {
             other_links.push((a as u32, b as u32));
@@ -695,7 +693,7 @@ pub fn segment(
                     inside(hull, s.centre, if s.span <= LEG_PIECE_SPAN + sigma(s.range) { 0.3 } else { 0.1 })
                 }
             };
-            s.zmax <= height + 0.03 && (leg || rim) && compatible(s.mean, t.mean, cfg.max_chroma * 1.5, 3.0) && placed()
+            s.zmax <= height + 0.03 && (leg || rim) && one_paint_apart(s.mean, t.mean, cfg.max_chroma) && placed()
         };
         let tops = || stats.iter().filter(|t| t.top.is_some());
         let from_floor = s.zmin < 0.05 + 2.0 * sigma(s.range) && s.span <= LEG_SPAN + 2.0 * sigma(s.range);

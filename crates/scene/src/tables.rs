@@ -385,7 +385,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
         };
         let table = tops.iter().find(|t| {
             zhi <= t.height + 0.03 + 2.0 * noise
-                && colour::compatible(own, t.paint, cfg.max_chroma * 1.5, 3.0)
+                && colour::one_paint_apart(own, t.paint, cfg.max_chroma)
                 && ((zhi >= 0.6 * t.height && slender(LEG_SLENDERNESS) && inside(&t.rect, centre, 0.1 + 2.0 * noise))
                     || (inside(&t.hull, centre, 0.1 + 2.0 * noise) && !inside(&t.hull, centre, -LEG_RIM) && thin()))
         });
@@ -459,7 +459,7 @@ fn join_top_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pi
         let under = tops.iter().filter(|t| t.key != key && t.pixels > pixels).find(|t| {
             (mid - t.height).abs() <= 0.02 + 2.0 * noise_h.max(t.noise_h)
                 && inside(&t.hull, centre, 0.05 + 2.0 * t.noise)
-                && colour::compatible(own, t.paint, cfg.max_chroma * 1.5, 3.0)
+                && colour::one_paint_apart(own, t.paint, cfg.max_chroma)
         });
         if let Some(t) = under {
             joined.push((key, t.key));
@@ -567,7 +567,7 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
         if meet
             && legs(&both, cfg, noise).map_or(0, |l| l.0) <= 4
             && (heights[ka as usize] - heights[kb as usize]).abs() <= 0.03 + 2.0 * noise
-            && colour::compatible(a.paint, b.paint, cfg.max_chroma * 1.5, 3.0)
+            && colour::one_paint_apart(a.paint, b.paint, cfg.max_chroma)
         {
             let root = |mut k: u32| {
                 while let Some(&n) = into.get(&k) {

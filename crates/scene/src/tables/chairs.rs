@@ -133,7 +133,7 @@ pub(super) fn assemble(groups: &mut Groups, tables: &mut HashMap<u32, bool>, p: 
         let partners: Vec<u32> = groups
             .iter()
             .filter(|&(&k, o)| k != key && !o.is_empty())
-            .filter(|(_, o)| colour::compatible(p.group_paint(o), paint, p.cfg.max_chroma * 1.5, 3.0))
+            .filter(|(_, o)| colour::one_paint_apart(p.group_paint(o), paint, p.cfg.max_chroma))
             .filter(|(_, o)| {
                 let pts: Vec<[f32; 3]> = o.iter().map(|&i| p.seg.points[i as usize]).collect();
                 let (zmin, zmax) = pts.iter().fold((f32::MAX, f32::MIN), |(a, b), q| (a.min(q[2]), b.max(q[2])));
