@@ -786,7 +786,8 @@ impl Scene {
         // Noisy depth shrinks a fitted circle too: cylinders from their outline.
         for o in objects.iter_mut().filter(|o| o.shape == ShapeClass::Cylinder && o.noise >= NOISY_DEPTH) {
             // Row by row, the ends of the mask where they meet background clearly farther
-            // (by twice the noise: not floor at the thing's own depth beside its foot).
+            // (by twice the noise: not floor at the thing's own depth beside its foot), each
+            // side on its own (a nearer thing can hide one).
             let (mut left, mut right) = (Vec::new(), Vec::new());
             let px = &mask_pixels[o.id as usize - 1];
             let mut k = 0;
@@ -798,8 +799,10 @@ impl Scene {
                 }
                 let (a, b) = (px[k], px[e]);
                 let near = -2.0 * o.noise;
-                if a % w > 0 && b % w + 1 < w && silhouette(o.id, near, a, a - 1) && silhouette(o.id, near, b, b + 1) {
+                if a % w > 0 && silhouette(o.id, near, a, a - 1) {
                     left.push(sframe.to_scene(&ray(a)));
+                }
+                if b % w + 1 < w && silhouette(o.id, near, b, b + 1) {
                     right.push(sframe.to_scene(&ray(b)));
                 }
                 k = e + 1;
