@@ -595,6 +595,18 @@ fn a_noisy_cylinder_half_hidden_keeps_its_width() {
     }
 }
 
+// Regression (issue 3): a dark ball on the floor under noise: the floor takes its foot (its
+// paint the floor's kind), and the mask's lower edge, cut there, had counted as outline in
+// the test of how round the outline is; the ball passed for a prism and came out a
+// cylinder. The outline is taken where the background stands clearly farther too.
+#[test]
+fn a_dark_noisy_ball_whose_foot_the_floor_took_is_a_ball() {
+    for seed in [83, 112, 141, 186] {
+        let (shape, names) = noisy_shape(seed, "black sphere");
+        assert_eq!(shape, ShapeClass::Sphere, "seed {seed}: {names:?}");
+    }
+}
+
 // Regression (issue 3): a narrow cylinder under noise (a normal window a third of its width
 // or more) had side normals all averaged into one direction, which read as a box's face:
 // the side normals' squareness is asked only of things two windows wide or more.
