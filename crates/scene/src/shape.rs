@@ -893,10 +893,10 @@ pub(crate) mod tests {
         };
         for seed in 0..5 {
             let sigma = 0.025;
-            let round = section(&prism_columns(cylinder, sigma, seed), sigma).unwrap();
+            let round = section(&prism_columns(cylinder, sigma, seed), sigma, Vec2::zeros()).unwrap();
             assert!(round.circle < round.corner, "{round:?}");
             assert!((round.radius - 0.1).abs() < 0.02, "{round:?}");
-            let square = section(&prism_columns(boxy, sigma, seed), sigma).unwrap();
+            let square = section(&prism_columns(boxy, sigma, seed), sigma, Vec2::zeros()).unwrap();
             assert!(square.corner < square.circle, "{square:?}");
             // The right model leaves about one unit of chi-square per column (noise alone).
             assert!(round.circle < 2.0 * round.columns as f32 && square.corner < 2.0 * square.columns as f32);
@@ -910,13 +910,14 @@ pub(crate) mod tests {
 pub struct Section {
     /// Columns averaged.
     pub columns: usize,
-    /// Sum over the columns of the squared distance from the fitted circle, each divided by
-    /// the variance of its mean (its pixels' noise over their number).
+    /// Sum over the columns of the squared distance along the line of sight from the
+    /// fitted circle, each divided by the variance of its mean (its pixels' noise over their
+    /// number).
     pub circle: f32,
     /// The same for the best box corner: one line, or two at right angles meeting where
     /// the columns cross from one face to the other.
     pub corner: f32,
-    /// Radius of the fitted circle, metres (infinite when no circle fits).
+    /// Radius of the circle fitted across (infinite when no circle fits), metres.
     pub radius: f32,
 }
 
@@ -977,11 +978,74 @@ impl ColumnMeans {
         scatter(&self.pre, a, b)
     }
 
-    /// The residual of columns 0..split about a line along u = (c, s) plus that of
-    /// split..k about a line along its normal: a quadratic form in (c, s) whose smallest
-    /// eigenvalue and eigenvector are the best pair of lines at right angles.
-    fn corner(&self, split: usize) -> (f64, Vec2) {
-        corner(&self.pre, &self.pre, split, self.len())
+    /// The best pair of lines at right angles over `splits`, columns before the split
+    /// weighted by `pa`'s prefix sums and those after by `pb`'s: (residual, split, u).
+    fn best_corner(&self, pa: &[[f64; 6]], pb: &[[f64; 6]], splits: std::ops::RangeInclusive<usize>) -> Option<(f64, usize, Vec2)> {
+        let mut best: Option<(f64, usize, Vec2)> = None;
+        for split in splits {
+            let (r, u) = corner(pa, pb, split, self.len());
+            if best.is_none_or(|(r0, _, _)| r < r0) {
+                best = Some((r, split, u));
+            }
+        }
+        best
+    }
+
+    /// The noise lies along each column's line of sight from `camera`: a residual across a
+    /// line is that along the sight times the sine between them. One line (from the plain
+    /// fit's `normal`) and the best corner over `splits` (from the plain fit's `corner`)
+    /// refitted [`SIGHT_REFITS`] times with each column weighted by the inverse square of
+    /// that sine, from the previous fit's lines: their residuals in those weights.
+    fn sighted(
+        &self,
+        camera: Vec2,
+        normal: Vec2,
+        corner: Option<(f64, usize, Vec2)>,
+        splits: std::ops::RangeInclusive<usize>,
+    ) -> (f64, Option<(f64, usize, Vec2)>) {
+        let sight: Vec<Vec2> = self.means.iter().map(|(p, _)| (p - camera).try_normalize(1e-9).unwrap_or(Vec2::y())).collect();
+        let across = |n: Vec2| self.prefix(|i| 1.0 / (n.dot(&sight[i]) as f64).powi(2).max(MIN_SIGHT_SINE * MIN_SIGHT_SINE));
+        let (mut one, mut normal, mut two) = (0.0, normal, corner);
+        for _ in 0..SIGHT_REFITS {
+            (one, normal) = smallest_eigen(scatter(&across(normal), 0, self.len()));
+            if let Some((_, _, u)) = two {
+                two = self.best_corner(&across(Vec2::new(-u.y, u.x)), &across(u), splits.clone());
+            }
+        }
+        (one, two)
+    }
+
+    /// The circle through the column means by least squares along each column's line of
+    /// sight from `camera` (see [`ColumnMeans::sighted`]; on a circle the sine is that
+    /// between the sight and the radius), from `start` (centre, radius): its residual.
+    fn sighted_circle(&self, camera: Vec2, start: (Vec2, f32)) -> f32 {
+        let sight: Vec<Vec2> = self.means.iter().map(|(p, _)| (p - camera).try_normalize(1e-9).unwrap_or(Vec2::y())).collect();
+        let weight = |i: usize, u: Vec2| self.means[i].1 / self.var / u.dot(&sight[i]).abs().max(MIN_SIGHT_SINE as f32).powi(2);
+        let (mut c, mut r) = start;
+        for _ in 0..SIGHTED_CIRCLE_STEPS {
+            let mut jtj = na::Matrix3::<f64>::zeros();
+            let mut jtr = na::Vector3::<f64>::zeros();
+            for (i, (p, _)) in self.means.iter().enumerate() {
+                let d = p - c;
+                let len = d.norm().max(1e-9);
+                let u = d / len;
+                let w = weight(i, u) as f64;
+                let j = na::Vector3::new(-u.x as f64, -u.y as f64, -1.0);
+                jtj += j * j.transpose() * w;
+                jtr += j * (len - r) as f64 * w;
+            }
+            let Some(step) = jtj.lu().solve(&-jtr) else { break };
+            c += Vec2::new(step[0] as f32, step[1] as f32);
+            r += step[2] as f32;
+        }
+        self.means
+            .iter()
+            .enumerate()
+            .map(|(i, (p, _))| {
+                let d = p - c;
+                (d.norm() - r).powi(2) * weight(i, d / d.norm().max(1e-9))
+            })
+            .sum()
     }
 }
 
@@ -996,8 +1060,10 @@ fn scatter(pre: &[[f64; 6]], a: usize, b: usize) -> [f64; 3] {
     [s[3] - s[0] * mx * mx, s[4] - s[0] * mx * my, s[5] - s[0] * my * my]
 }
 
-/// [`ColumnMeans::corner`] with the columns before `split` weighted by `pa`'s prefix sums
-/// and those after by `pb`'s.
+/// The residual of columns 0..split about a line along u = (c, s) plus that of split..k
+/// about a line along its normal, the first weighted by `pa`'s prefix sums and the second by
+/// `pb`'s: a quadratic form in (c, s) whose smallest eigenvalue and eigenvector are the best
+/// pair of lines at right angles.
 fn corner(pa: &[[f64; 6]], pb: &[[f64; 6]], split: usize, k: usize) -> (f64, Vec2) {
     let (a, b) = (scatter(pa, 0, split), scatter(pb, split, k));
     smallest_eigen([a[2] + b[0], -a[1] + b[1], a[0] + b[2]])
@@ -1047,17 +1113,8 @@ pub fn sides_footprint(
     let k = cols.len();
     let (one, normal) = smallest_eigen(cols.scatter(0, k));
     // The best split: columns 0..split on the line along u, split..k on its normal.
-    let best_corner = |pa: &[[f64; 6]], pb: &[[f64; 6]]| {
-        let mut best: Option<(f64, usize, Vec2)> = None;
-        for split in MIN_FACE_COLUMNS..=k.saturating_sub(MIN_FACE_COLUMNS) {
-            let (r, u) = corner(pa, pb, split, k);
-            if best.is_none_or(|(r0, _, _)| r < r0) {
-                best = Some((r, split, u));
-            }
-        }
-        best
-    };
-    let best = best_corner(&cols.pre, &cols.pre);
+    let splits = MIN_FACE_COLUMNS..=k.saturating_sub(MIN_FACE_COLUMNS);
+    let best = cols.best_corner(&cols.pre, &cols.pre, splits.clone());
     let mut two_faces = best.is_some_and(|(two, _, _)| one - two >= TWO_FACES_MARGIN as f64 * k as f64);
     // Under noise, which lies along each column's line of sight, a residual across a face
     // is that along the sight times the sine between them: a face seen at a grazing angle
@@ -1070,15 +1127,7 @@ pub fn sides_footprint(
     // columns pull them round. With clean depth the columns scatter by the pixel grid and
     // mixed pixels, not along the sight.
     if two_faces && sigma >= crate::NOISY_DEPTH {
-        let sight: Vec<Vec2> = cols.means.iter().map(|(p, _)| (p - camera).try_normalize(1e-9).unwrap_or(Vec2::y())).collect();
-        let across = |n: Vec2| cols.prefix(|i| 1.0 / (n.dot(&sight[i]) as f64).powi(2).max(MIN_SIGHT_SINE * MIN_SIGHT_SINE));
-        let (mut one, mut normal, mut two) = (one, normal, best);
-        for _ in 0..SIGHT_REFITS {
-            (one, normal) = smallest_eigen(scatter(&across(normal), 0, k));
-            if let Some((_, _, u)) = two {
-                two = best_corner(&across(Vec2::new(-u.y, u.x)), &across(u));
-            }
-        }
+        let (one, two) = cols.sighted(camera, normal, best, splits);
         two_faces = two.is_some_and(|(two, _, _)| two < SIGHT_RATIO * one);
     }
     let cross = |a: Vec2, b: Vec2| a.x * b.y - a.y * b.x;
@@ -1160,8 +1209,12 @@ pub fn cover_footprint(centre: Vec2, size: Vec2, yaw_deg: f32, other: &Obb) -> (
 /// one line by this much (chi-square per column, in units of each mean's variance).
 const TWO_FACES_MARGIN: f32 = 0.1;
 
-/// [`sides_footprint`] refits its lines this many times weighted by the sight's sines.
+/// [`section`] and [`sides_footprint`] refit their lines this many times weighted by the
+/// sight's sines, and [`section`] its circle in this many steps.
 const SIGHT_REFITS: usize = 3;
+
+/// See [`SIGHT_REFITS`].
+const SIGHTED_CIRCLE_STEPS: usize = 8;
 
 /// ... taking a sine no smaller than this; a corner stands where its weighted residual is
 /// below this multiple of one line's.
@@ -1181,19 +1234,22 @@ const MIN_FACE_SINE: f32 = 0.3;
 /// positions are averaged per image column, which takes the noise along each column's
 /// line of sight down by the square root of its pixels (an upright prism's sides are the
 /// same at every height), and the means are fitted by a circle (a cylinder) and by one
-/// line or two at right angles (a box seen on one face or two). None for fewer than 6
-/// columns of 3 or more pixels.
-pub fn section(side: &[(usize, Vec2)], sigma: f32) -> Option<Section> {
+/// line or two at right angles (a box seen on one face or two), each refitted by least
+/// squares along the lines of sight from `camera` (floor-plane position; see
+/// [`ColumnMeans::sighted`]): at a cylinder's edges, and on a box's face seen at a grazing
+/// angle, the noise runs nearly along the surface and a small miss across it is a large
+/// one along the sight. None for fewer than 6 columns of 3 or more pixels.
+pub fn section(side: &[(usize, Vec2)], sigma: f32, camera: Vec2) -> Option<Section> {
     let cols = ColumnMeans::new(side, sigma)?;
     let k = cols.len();
     let pts: Vec<Vec2> = cols.means.iter().map(|m| m.0).collect();
     let (circle, radius) = match circle_through(&pts) {
-        Some((c, r, _)) => (cols.means.iter().map(|(p, n)| ((p - c).norm() - r).powi(2) * n / cols.var).sum(), r),
+        Some((c, r, _)) => (cols.sighted_circle(camera, (c, r)), r),
         None => (f32::INFINITY, f32::INFINITY),
     };
-    let mut corner = smallest_eigen(cols.scatter(0, k)).0;
-    for split in 2..k - 1 {
-        corner = corner.min(cols.corner(split).0);
-    }
+    let normal = smallest_eigen(cols.scatter(0, k)).1;
+    let splits = 2..=k - 2;
+    let (one, two) = cols.sighted(camera, normal, cols.best_corner(&cols.pre, &cols.pre, splits.clone()), splits);
+    let corner = two.map_or(one, |(two, _, _)| one.min(two));
     Some(Section { columns: k, circle, corner: corner as f32, radius })
 }

@@ -607,6 +607,20 @@ fn a_dark_noisy_ball_whose_foot_the_floor_took_is_a_ball() {
     }
 }
 
+// Regression (issue 3): the cross-section of a small noisy cylinder, 12-27 column means,
+// was fitted by a circle and a box's corner across the surface, where the noise lies along
+// the lines of sight: at the cylinder's edges a sight nearly grazes it, and a circle that
+// misses those columns by millimetres across misses them by centimetres along the sight.
+// The corner explained them better and the cylinders came out boxes. Fitted along the
+// sight, the circle wins.
+#[test]
+fn a_small_noisy_cylinder_is_no_box_by_its_cross_section() {
+    for (seed, name) in [(13, "pink cylinder"), (48, "blue cylinder"), (92, "red cylinder"), (152, "brown cylinder")] {
+        let (shape, names) = noisy_shape(seed, name);
+        assert_eq!(shape, ShapeClass::Cylinder, "seed {seed} {name}: {names:?}");
+    }
+}
+
 // Regression (issue 3): a narrow cylinder under noise (a normal window a third of its width
 // or more) had side normals all averaged into one direction, which read as a box's face:
 // the side normals' squareness is asked only of things two windows wide or more.
