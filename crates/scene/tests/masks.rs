@@ -3,19 +3,20 @@
 use spatia_geom::LoadOptions;
 use spatia_scene::{Scene, SceneConfig};
 
-use crate::util::case;
+use crate::util::{Case, case};
+
+/// The case's scene read back with the generator's `instances.png` (already in its
+/// directory) and a `labels.json` giving each object the user's word `word(object)`.
+fn with_labels(c: &Case, word: impl Fn(&spatia_synth::TruthObject) -> String) -> Scene {
+    let labels: serde_json::Map<String, serde_json::Value> = c.truth.objects.iter().map(|t| (t.id.to_string(), word(t).into())).collect();
+    std::fs::write(c.dir.0.join("labels.json"), serde_json::to_string(&labels).unwrap()).unwrap();
+    Scene::from_dir(&c.dir.0, &LoadOptions::default(), &SceneConfig::default()).unwrap()
+}
 
 #[test]
 fn user_masks_and_labels_are_used() {
     let c = case(5, false);
-    // The generator's instances.png is already there; give the objects the user's words.
-    let mut labels = serde_json::Map::new();
-    for t in &c.truth.objects {
-        let word = if t.shape == spatia_synth::ShapeKind::Table { "desk".to_string() } else { format!("thing{}", t.id) };
-        labels.insert(t.id.to_string(), word.into());
-    }
-    std::fs::write(c.dir.0.join("labels.json"), serde_json::to_string(&labels).unwrap()).unwrap();
-    let s = Scene::from_dir(&c.dir.0, &LoadOptions::default(), &SceneConfig::default()).unwrap();
+    let s = with_labels(&c, |t| if t.shape == spatia_synth::ShapeKind::Table { "desk".to_string() } else { format!("thing{}", t.id) });
     let visible: Vec<_> = c.truth.objects.iter().filter(|t| t.pixels > 0).collect();
     assert_eq!(s.objects.len(), visible.len());
     for (o, t) in s.objects.iter().zip(&visible) {
@@ -62,13 +63,7 @@ fn the_bundled_example_is_understood() {
 fn a_users_chair_gets_a_chairs_parts() {
     let params = spatia_synth::SceneParams { chairs: 1..=1, ..Default::default() };
     let c = crate::util::case_with(13, false, &params);
-    let mut labels = serde_json::Map::new();
-    for t in &c.truth.objects {
-        let word = if t.shape == spatia_synth::ShapeKind::Chair { "armchair".to_string() } else { format!("thing{}", t.id) };
-        labels.insert(t.id.to_string(), word.into());
-    }
-    std::fs::write(c.dir.0.join("labels.json"), serde_json::to_string(&labels).unwrap()).unwrap();
-    let s = Scene::from_dir(&c.dir.0, &LoadOptions::default(), &SceneConfig::default()).unwrap();
+    let s = with_labels(&c, |t| if t.shape == spatia_synth::ShapeKind::Chair { "armchair".to_string() } else { format!("thing{}", t.id) });
     let chair = s.objects.iter().find(|o| o.label == "armchair").expect("the user's chair");
     let parts: Vec<&str> = chair.parts.iter().map(|p| p.name.as_str()).collect();
     assert!(["seat", "back", "leg"].iter().all(|n| parts.contains(n)), "{parts:?}");
