@@ -2,7 +2,8 @@
 //! seen at a grazing angle, is often not found as a support surface, and growing then goes
 //! wrong in three ways that the pieces' geometry tells apart: a table comes apart into two
 //! halves ([`merge_table_halves`]), a thing of its paint beside a leg grows into it
-//! ([`split_off_things_under_tables`]), or a leg stays apart from it ([`join_lost_legs`]).
+//! ([`split_off_things_under_tables`]), or a leg, or all of them, stays apart from it
+//! ([`join_lost_legs`]).
 //! A piece of a top cut off along a rim, a table's or any thing's, joins the thing
 //! ([`join_top_pieces`]).
 //! Also whether a group of pixels is a table at all ([`table_like`], [`stands_on_legs`]).
@@ -294,7 +295,8 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
 /// wide and no wider on the floor than a leg by the spread of its points less the noise
 /// (as [`segment`] measures leg pieces; a ball half hidden by a leg, near the outline's
 /// rectangle but not the outline, stays apart, generated seed 118). Such a group is
-/// merged into the table's. `tables` caches which groups are tables.
+/// merged into the table's. A top that lost all its legs so ([`bare_top`]) takes them as a
+/// table does, and is one then. `tables` caches which groups are tables.
 fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
     let &Pieces { seg, cam, w, fx, cfg, .. } = pc;
     let range = |ids: &[u32]| ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32;
@@ -306,8 +308,11 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
         rect: Vec<Vec2>,
         paint: [u8; 3],
     }
-    let keys: Vec<u32> =
-        groups.iter().filter(|(k, ids)| ids.len() >= pc.pixels(50) && is_table(tables, **k, ids, pc)).map(|(k, _)| *k).collect();
+    let keys: Vec<u32> = groups
+        .iter()
+        .filter(|(k, ids)| ids.len() >= pc.pixels(50) && (is_table(tables, **k, ids, pc) || bare_top(ids, pc)))
+        .map(|(k, _)| *k)
+        .collect();
     let tops: Vec<Top> = keys
         .into_iter()
         .map(|key| {
@@ -395,7 +400,21 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
     }
     for (from, to) in joined {
         move_group(groups, tables, from, to);
+        // A top with legs joined is a table, though the legs' pieces may not reach as far
+        // down or out as a table's legs are counted (see [`legs`]).
+        tables.insert(to, true);
     }
+}
+
+/// Whether the pixels `ids` are a table's top alone, all its legs lost to noise or hidden
+/// (generated seed 177 with noise: a far table behind a nearer one, its legs two pieces
+/// apart): a top half a support's area across with nothing standing under it (see
+/// [`legs`]), below the camera. Alone such a piece is taken for a piece of structure; legs
+/// of its paint under it make it a table.
+fn bare_top(ids: &[u32], pc: &Pieces) -> bool {
+    let points: Vec<[f32; 3]> = ids.iter().map(|&i| pc.seg.points[i as usize]).collect();
+    let zmax = points.iter().map(|p| p[2]).fold(f32::MIN, f32::max);
+    zmax < pc.eye.z && legs(&points, pc.cfg, pc.noise(ids)).is_some_and(|(n, _)| n == 0)
 }
 
 /// A piece of a thing's top that noise cut off along a rim (the far part of a table's top
