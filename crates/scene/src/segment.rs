@@ -813,32 +813,44 @@ fn join_across_rims(
         }
     }
     pairs.retain(|_, (rims, _)| *rims > 0);
-    // The heights of the regions that may be joined, by root.
-    let mut heights: std::collections::HashMap<u32, Vec<f32>> =
-        pairs.keys().flat_map(|&(a, b)| [(a, Vec::new()), (b, Vec::new())]).collect();
-    let mut size = vec![0u32; dsu.0.len()];
-    for i in 0..dsu.0.len() {
-        if keep(i) {
-            let r = dsu.find(i as u32);
-            size[r as usize] += 1;
-            if let Some(z) = heights.get_mut(&r) {
-                z.push(height(i));
+    if pairs.is_empty() {
+        return;
+    }
+    // The sizes of all regions, and the heights of those the rim links may join (by a slot
+    // per root).
+    let mut slot = vec![u32::MAX; dsu.0.len()];
+    let mut heights: Vec<Vec<f32>> = Vec::new();
+    for &(a, b) in pairs.keys() {
+        for r in [a, b] {
+            if slot[r as usize] == u32::MAX {
+                slot[r as usize] = heights.len() as u32;
+                heights.push(Vec::new());
             }
         }
     }
-    // Each region's 10th, 50th and 95th percentiles of height.
-    let levels: std::collections::HashMap<u32, [f32; 3]> = heights
-        .into_iter()
-        .filter(|(_, z)| !z.is_empty())
-        .map(|(r, mut z)| (r, [0.1, 0.5, 0.95].map(|q| crate::shape::quantile(&mut z, q))))
-        .collect();
-    let stands_on = |a: u32, b: u32| match (levels.get(&a), levels.get(&b)) {
-        (Some(&[lo, mid, _]), Some(&[_, _, top])) => lo >= top - STANDS_ON_BELOW && mid >= top + STANDS_ON_ABOVE,
+    let mut size = vec![0u32; dsu.0.len()];
+    for i in 0..dsu.0.len() {
+        if keep(i) {
+            let r = dsu.find(i as u32) as usize;
+            size[r] += 1;
+            if slot[r] != u32::MAX {
+                heights[slot[r] as usize].push(height(i));
+            }
+        }
+    }
+    // The pairs the links would join; each region's 10th, 50th and 95th percentiles of
+    // height.
+    pairs.retain(|&(a, b), &mut (rims, all)| {
+        (size[a as usize].min(size[b as usize]) as usize) < min_px || rims as f32 >= share * all as f32
+    });
+    let levels: Vec<Option<[f32; 3]>> =
+        heights.into_iter().map(|mut z| (!z.is_empty()).then(|| [0.1, 0.5, 0.95].map(|q| crate::shape::quantile(&mut z, q)))).collect();
+    let stands_on = |a: u32, b: u32| match (levels[slot[a as usize] as usize], levels[slot[b as usize] as usize]) {
+        (Some([lo, mid, _]), Some([_, _, top])) => lo >= top - STANDS_ON_BELOW && mid >= top + STANDS_ON_ABOVE,
         _ => false,
     };
-    for ((a, b), (rims, all)) in pairs {
-        let small = (size[a as usize].min(size[b as usize]) as usize) < min_px;
-        if (small || rims as f32 >= share * all as f32) && !stands_on(a, b) && !stands_on(b, a) {
+    for (a, b) in pairs.into_keys() {
+        if !stands_on(a, b) && !stands_on(b, a) {
             dsu.union(a, b);
         }
     }
