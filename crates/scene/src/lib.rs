@@ -416,7 +416,9 @@ impl Scene {
                 continue;
             }
             if masks.is_none() && !is_table {
-                if is_structure(&points, sframe.camera_height, 0.01 + 2.0 * sigma(zc), false) {
+                if is_structure(&points, sframe.camera_height, 0.01 + 2.0 * sigma(zc), false)
+                    || wall_sliver(ids, (&seg.points, &seg.normals), cam, (w, h), camera, 0.01 + 2.0 * sigma(zc))
+                {
                     continue;
                 }
                 let (zmin, zmax) = points.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p[2]), b.max(p[2])));
@@ -1066,6 +1068,52 @@ impl Scene {
 }
 
 static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A strip of wall at the photo's edge too small for the plane search (a side wall that
+/// shows a few columns, generated seeds 136 and 184: 2,417 and 686 pixels, 0.7 and 0.3 m
+/// wide): at the photo's border, an upright sheet (nine in ten of its points within
+/// `flat_tol` of the plane through its median point along its median normal, of the
+/// smoothed `normals`), with nothing behind it. A thing's face has the floor and the room
+/// beyond it; no pixel of the photo (`points`, scene frame; `cam`, camera frame, for which
+/// have depth) lies more than [`WALL_BEHIND`] and three times `flat_tol` behind a wall's
+/// plane. `ids` are the piece's pixels, `camera` the camera's position in the scene frame.
+fn wall_sliver(
+    ids: &[u32],
+    (points, normals): (&[[f32; 3]], &[[f32; 3]]),
+    cam: &[[f32; 3]],
+    (w, h): (usize, usize),
+    camera: Vec3,
+    flat_tol: f32,
+) -> bool {
+    let at_border = ids.iter().any(|&i| {
+        let (x, y) = (i as usize % w, i as usize / w);
+        x == 0 || y == 0 || x + 1 == w || y + 1 == h
+    });
+    if !at_border || ids.len() < 3 {
+        return false;
+    }
+    let median = |f: &dyn Fn(usize) -> f32| shape::median(ids.iter().map(|&i| f(i as usize)).collect());
+    let n = Vec3::new(median(&|i| normals[i][0]), median(&|i| normals[i][1]), median(&|i| normals[i][2]));
+    if n.norm() < 1e-6 {
+        return false;
+    }
+    let n = n.normalize();
+    let c = Vec3::new(median(&|i| points[i][0]), median(&|i| points[i][1]), median(&|i| points[i][2]));
+    let n = if n.dot(&(camera - c)) < 0.0 { -n } else { n };
+    let on = ids.iter().filter(|&&i| n.dot(&(v3(points[i as usize]) - c)).abs() <= flat_tol).count();
+    if n.z.abs() >= UPRIGHT_SHEET || 10 * on < 9 * ids.len() {
+        return false;
+    }
+    let tol = WALL_BEHIND + 3.0 * flat_tol;
+    let behind = points.iter().zip(cam).filter(|(p, q)| q[2] > 0.0 && n.dot(&(v3(**p) - c)) < -tol).count();
+    behind < WALL_BEHIND_PIXELS
+}
+
+/// See [`wall_sliver`], metres.
+const WALL_BEHIND: f32 = 0.05;
+
+/// Pixels behind a wall's plane that a wall may have (stray depth), see [`wall_sliver`].
+const WALL_BEHIND_PIXELS: usize = 20;
 
 /// A flat piece of room left over by the plane search (a strip of wall, a corner of the
 /// ceiling): planar within `flat_tol` (noise allowing) and either over a metre long, over
