@@ -295,8 +295,12 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
 /// wide and no wider on the floor than a leg by the spread of its points less the noise
 /// (as [`segment`] measures leg pieces; a ball half hidden by a leg, near the outline's
 /// rectangle but not the outline, stays apart, generated seed 118). Such a group is
-/// merged into the table's. A top that lost all its legs so ([`bare_top`]) takes them as a
-/// table does, and is one then. `tables` caches which groups are tables.
+/// merged into the table's. So is a leg's upper part whose lower part noise took: hanging
+/// from the top (its highest point within 3 cm and twice the noise of the top's height),
+/// [`LEG_HANGING`] of the table's height long or more, [`LEG_SLENDERNESS`] times as tall
+/// as wide, within the table's rectangle (generated seeds 208 and 243 with noise). A top
+/// that lost all its legs so ([`bare_top`]) takes them as a table does, and is one then.
+/// `tables` caches which groups are tables.
 fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
     let &Pieces { seg, cam, w, fx, cfg, .. } = pc;
     let range = |ids: &[u32]| ids.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / ids.len().max(1) as f32;
@@ -372,9 +376,10 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
                 .count();
             2 * hidden > lowest.len()
         };
-        if (zlo > 0.05 + 2.0 * noise && !foot_hidden()) || width > SPLIT_WIDTH || !slender(segment::LEG_SLENDERNESS) {
+        if width > SPLIT_WIDTH || !slender(segment::LEG_SLENDERNESS) {
             continue;
         }
+        let grounded = zlo <= 0.05 + 2.0 * noise || foot_hidden();
         let own = pc.group_paint(ids);
         // Or a leg's lower part, its upper part lost to noise or hidden by the top: under
         // the band of the top's outline where legs stand, and thin both ways on the floor
@@ -389,10 +394,16 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
             segment::denoised_span(sum, second, ids.len(), noise) <= segment::LEG_SPAN + 2.0 * noise
         };
         let table = tops.iter().find(|t| {
+            let upright = slender(LEG_SLENDERNESS) && inside(&t.rect, centre, 0.1 + 2.0 * noise);
             zhi <= t.height + 0.03 + 2.0 * noise
                 && colour::one_paint_apart(own, t.paint, cfg.max_chroma)
-                && ((zhi >= 0.6 * t.height && slender(LEG_SLENDERNESS) && inside(&t.rect, centre, 0.1 + 2.0 * noise))
-                    || (inside(&t.hull, centre, 0.1 + 2.0 * noise) && !inside(&t.hull, centre, -LEG_RIM) && thin()))
+                && if grounded {
+                    (zhi >= 0.6 * t.height && upright)
+                        || (inside(&t.hull, centre, 0.1 + 2.0 * noise) && !inside(&t.hull, centre, -LEG_RIM) && thin())
+                } else {
+                    // A leg's upper part, hanging from the top, its lower part lost to noise.
+                    zhi >= t.height - 0.03 - 2.0 * noise && zhi - zlo >= LEG_HANGING * t.height && upright
+                }
         });
         if let Some(t) = table {
             joined.push((*key, t.key));
@@ -490,6 +501,10 @@ fn join_top_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pi
         }
     }
 }
+
+/// The least share of its table's height a leg's upper part hanging from the top and
+/// standing apart spans (see [`join_lost_legs`]).
+const LEG_HANGING: f32 = 0.4;
 
 /// A table's top and its rim (apron) lie within this of its highest point, metres.
 const LEG_BELOW_TOP: f32 = 0.15;
