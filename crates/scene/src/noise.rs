@@ -194,7 +194,7 @@ fn sub<const N: usize>(a: [f32; N], b: [f32; N]) -> [f32; N] {
 /// along the rows, then the columns, never across a depth discontinuity; renormalised. And,
 /// where the noise widens any pixel's window beyond [`MIN_RADIUS`] (`None` in a clean frame),
 /// the normals of the plane through each such window: the cross product of the window's
-/// summed tangents (see [`tangents`]), facing the camera; `[0, 0, 0]` where the window stays
+/// summed tangents (see `tangents`), facing the camera; `[0, 0, 0]` where the window stays
 /// narrow or there is no depth. Both come from one pass of sums.
 ///
 /// The average of unit normals, each turned to face the camera, is what the rest of the
