@@ -516,6 +516,10 @@ const LEG_RIM: f32 = 0.15;
 /// [`join_lost_legs`]); a box on the floor seen on its narrow face is less.
 const LEG_SLENDERNESS: f32 = 3.0;
 
+/// The most pixels of a thing in front of a table's top that a seam between two of its
+/// pieces is looked for across (see [`merge_table_halves`]).
+const TABLE_SEAM_HIDDEN: usize = 40;
+
 /// Pixel pairs along the seam of two pieces of one table (see [`merge_table_halves`]).
 const TABLE_SEAM_PIXELS: usize = 5;
 
@@ -525,7 +529,8 @@ const TABLE_SEAM_PIXELS: usize = 5;
 /// loosely as a leg and its top: one piece may be a rim and legs in shade), whose tops stand at one height (within 3 cm and the noise), whose
 /// tops' outlines meet (within 5 cm and the noise) and whose tops meet in the photo along a
 /// seam (at least [`TABLE_SEAM_PIXELS`] neighbouring pixel pairs, across at most two pixels
-/// without depth, at one depth within the noise) are one table: merged into the group of
+/// without depth or up to [`TABLE_SEAM_HIDDEN`] of a thing in front, such as a box on the
+/// top, at one depth within the noise) are one table: merged into the group of
 /// the lower key. `tables` is filled with whether each group is a table.
 fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
     let &Pieces { seg, cam, w, cfg, sigma, .. } = pc;
@@ -555,12 +560,15 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
             continue;
         }
         for step in [1, w] {
-            for gap in 1..=3 {
+            for gap in 1..=TABLE_SEAM_HIDDEN {
                 let j = i + gap * step;
                 if j >= n || (step == 1 && j / w != i / w) {
                     break;
                 }
-                if cam[j][2] <= 0.0 {
+                // Across pixels without depth (at most two) or of a thing in front (on the
+                // top, hiding the seam).
+                let near = cam[i][2] - cam[j][2] > 0.02 + 3.0 * sigma(cam[i][2]) && seg.objects[j] != a;
+                if cam[j][2] <= 0.0 && gap <= 3 || cam[j][2] > 0.0 && near {
                     continue;
                 }
                 let b = seg.objects[j];
