@@ -1,6 +1,6 @@
 //! Segmentation, attributes, sizes and support on generated scenes, with and without noise.
 
-use spatia_scene::ShapeClass;
+use spatia_scene::{Object, ShapeClass};
 use spatia_synth::{Colour, ShapeKind};
 
 use crate::util::{Case, case, case_with, glimpsed_pixels, matched, matches, visible_pixels};
@@ -267,14 +267,21 @@ fn a_table_top_seen_edge_on_is_not_an_object_of_its_own() {
     assert_eq!(c.scene.objects.len(), c.truth.objects.len(), "{names:?}");
 }
 
+/// The scene's object that best overlaps the truth object named `truth`, their IoU, and
+/// the scene's object names for messages; panics where no object overlaps it.
+fn found<'a>(c: &'a Case, truth: &str) -> (&'a Object, f32, Vec<&'a str>) {
+    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
+    let (_, pi, iou) = matched(c, truth);
+    let pi = pi.unwrap_or_else(|| panic!("{truth} not found: {names:?}"));
+    (&c.scene.objects[pi], iou, names)
+}
+
 /// The shape of the scene's object that best overlaps the truth object named `truth` on
 /// seed `seed` with sensor noise, with the scene's object names for messages.
 fn noisy_shape(seed: u64, truth: &str) -> (ShapeClass, Vec<String>) {
     let c = case(seed, true);
-    let names: Vec<String> = c.scene.objects.iter().map(|o| o.name.clone()).collect();
-    let (_, pi, _) = matched(&c, truth);
-    let pi = pi.unwrap_or_else(|| panic!("{truth} not found: {names:?}"));
-    (c.scene.objects[pi].shape, names)
+    let (o, _, names) = found(&c, truth);
+    (o.shape, names.into_iter().map(String::from).collect())
 }
 
 // Regression (issue 3): a cyan box under Kinect-like noise fitted a sphere best, and its
@@ -315,9 +322,7 @@ fn a_noisy_cylinder_lit_from_the_side_is_not_a_sphere() {
 #[test]
 fn a_far_table_whose_top_lost_half_its_depth_is_one_table() {
     let c = case(14, true);
-    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
-    let (_, pi, iou) = matched(&c, "brown table");
-    let table = &c.scene.objects[pi.unwrap_or_else(|| panic!("no table: {names:?}"))];
+    let (table, iou, names) = found(&c, "brown table");
     assert_eq!(table.label, "table", "{names:?}");
     assert!(iou >= 0.8, "IoU {iou}: {names:?}");
 }
@@ -331,9 +336,7 @@ fn a_far_table_whose_top_lost_half_its_depth_is_one_table() {
 fn a_noisy_table_whose_legs_all_came_apart_is_one_table() {
     let low = spatia_synth::SceneParams { width: 320, height: 240, ..Default::default() };
     for (c, seed, name) in [(case(177, true), 177, "black table"), (case_with(28, true, &low), 28, "brown table")] {
-        let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
-        let (_, pi, iou) = matched(&c, name);
-        let table = &c.scene.objects[pi.unwrap_or_else(|| panic!("seed {seed}: no {name}: {names:?}"))];
+        let (table, iou, names) = found(&c, name);
         assert_eq!(table.label, "table", "seed {seed}: {names:?}");
         assert!(iou >= 0.7, "seed {seed}: IoU {iou}: {names:?}");
     }
@@ -348,9 +351,7 @@ fn a_noisy_table_whose_legs_all_came_apart_is_one_table() {
 #[test]
 fn a_noisy_thing_on_a_far_table_does_not_grow_into_it() {
     let c = case(183, true);
-    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
-    let (_, pi, iou) = matched(&c, "gray cylinder");
-    let cylinder = &c.scene.objects[pi.unwrap_or_else(|| panic!("no gray cylinder: {names:?}"))];
+    let (cylinder, iou, names) = found(&c, "gray cylinder");
     assert_eq!(cylinder.shape, ShapeClass::Cylinder, "{names:?}");
     assert!(iou >= 0.9, "IoU {iou}: {names:?}");
     assert_count(183, true);
@@ -362,9 +363,8 @@ fn a_noisy_thing_on_a_far_table_does_not_grow_into_it() {
 #[test]
 fn a_low_black_box_far_on_a_gray_floor_is_found() {
     let c = case(26, true);
-    let names: Vec<&str> = c.scene.objects.iter().map(|o| o.name.as_str()).collect();
-    let (_, pi, iou) = matched(&c, "black box");
-    assert!(pi.is_some() && iou >= 0.9, "IoU {iou}: {names:?}");
+    let (_, iou, names) = found(&c, "black box");
+    assert!(iou >= 0.9, "IoU {iou}: {names:?}");
 }
 
 // Regression (issue 3): a side wall that shows a few columns at the photo's edge (0.3-0.7 m
