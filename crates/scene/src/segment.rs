@@ -679,6 +679,23 @@ pub fn segment(
             })
             .count()
     };
+    // A small piece standing on a thing of another paint (a ball on a stack under a table)
+    // is that thing's neighbour, not a leg's piece: its lowest point is off the floor, at the
+    // top of an object-sized component that stands from at least 5 cm below it, their
+    // centres within their spans.
+    let rests_on_a_thing = |s: &Stat| {
+        let tol = 0.02 + 2.0 * sigma(s.range);
+        s.zmin > tol
+            && stats.iter().any(|c| {
+                c.root != s.root
+                    && c.top.is_none()
+                    && comp[&c.root].len() >= min_px
+                    && c.zmin < s.zmin - 0.05
+                    && (c.zmax - s.zmin).abs() <= tol
+                    && (c.centre - s.centre).norm() <= 0.5 * (c.span + s.span)
+                    && !one_paint_apart(c.mean, s.mean, cfg.max_chroma)
+            })
+    };
     for s in stats.iter().filter(|s| s.top.is_none()) {
         // Under a top's outline; failing that, a leg behind the top, of its paint.
         let matches = |t: &&Stat, behind: bool| {
@@ -691,7 +708,7 @@ pub fn segment(
                 && s.zmax - s.zmin >= 0.25 * height
                 && s.zmax - s.zmin >= LEG_SLENDERNESS * s.span
                 && s.zmin < 0.5 * height)
-                || s.span <= LEG_PIECE_SPAN + sigma(s.range);
+                || (s.span <= LEG_PIECE_SPAN + sigma(s.range) && !rests_on_a_thing(s));
             let rim = s.zmax > height - 0.06;
             let hull = &top_hulls[t.top.unwrap_or(0) as usize];
             let placed = || {

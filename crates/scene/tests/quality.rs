@@ -357,6 +357,21 @@ fn a_noisy_thing_on_a_far_table_does_not_grow_into_it() {
     assert_count(183, true);
 }
 
+// Regression (issue 3): a white ball 10 cm across on a red cylinder on a brown box, under a
+// gray table (seed 222): the ball's shaded white passed for the table's gray and its span
+// for a leg piece's, so it joined the table. A small piece resting on a thing of another
+// paint (its lowest point at that thing's top, their centres close) is no leg piece.
+#[test]
+fn a_small_ball_on_a_stack_under_a_table_is_not_a_leg_piece() {
+    for noise in [false, true] {
+        let c = case(222, noise);
+        let (ball, iou, names) = found(&c, "white sphere");
+        assert_eq!(ball.shape, ShapeClass::Sphere, "noise {noise}: {names:?}");
+        assert!(iou >= 0.8, "noise {noise}: IoU {iou}: {names:?}");
+        assert_count(222, noise);
+    }
+}
+
 // Regression (issue 3): a black box 10 cm tall at 4.7 m under noise lies within the floor's
 // tolerance by depth, and its paint, as gray as the gray floor's, counted as the floor's: the
 // box was lost (seed 26). A pixel far darker than the floor's darkest is not of its paint.
