@@ -679,10 +679,10 @@ pub fn segment(
             })
             .count()
     };
-    // A small piece standing on a thing of another paint (a ball on a stack under a table)
-    // is that thing's neighbour, not a leg's piece: its lowest point is off the floor, at the
-    // top of an object-sized component that stands from at least 5 cm below it, their
-    // centres within their spans.
+    // A piece standing on a thing of another paint (a ball on a stack under a table, seed
+    // 222; a cylinder of the table's gray on another, seed 204 with noise) is neither a leg
+    // nor a leg's piece: its lowest point is off the floor, at the top of an object-sized
+    // component that stands from at least 5 cm below it, their centres within their spans.
     let rests_on_a_thing = |s: &Stat| {
         let tol = 0.02 + 2.0 * sigma(s.range);
         s.zmin > tol
@@ -704,11 +704,12 @@ pub fn segment(
             // Of the table's paint under its top: legs (narrow, whole or cut up by occlusion
             // and dropout), and anything that reaches up to the top (its rim, with or without
             // legs attached).
-            let leg = (s.span <= LEG_SPAN + 2.0 * sigma(s.range)
+            let leg = ((s.span <= LEG_SPAN + 2.0 * sigma(s.range)
                 && s.zmax - s.zmin >= 0.25 * height
                 && s.zmax - s.zmin >= LEG_SLENDERNESS * s.span
                 && s.zmin < 0.5 * height)
-                || (s.span <= LEG_PIECE_SPAN + sigma(s.range) && !rests_on_a_thing(s));
+                || s.span <= LEG_PIECE_SPAN + sigma(s.range))
+                && !rests_on_a_thing(s);
             let rim = s.zmax > height - 0.06;
             let hull = &top_hulls[t.top.unwrap_or(0) as usize];
             let placed = || {
