@@ -683,13 +683,12 @@ pub fn segment(
     // 222; a cylinder of the table's gray on another, seed 204 with noise) is neither a leg
     // nor a leg's piece: its lowest point is off the floor, at the top of an object-sized
     // component that stands from at least 5 cm below it, their centres within their spans.
+    let things: Vec<&Stat> = stats.iter().filter(|c| c.top.is_none() && comp[&c.root].len() >= min_px).collect();
     let rests_on_a_thing = |s: &Stat| {
         let tol = 0.02 + 2.0 * sigma(s.range);
         s.zmin > tol
-            && stats.iter().any(|c| {
+            && things.iter().any(|c| {
                 c.root != s.root
-                    && c.top.is_none()
-                    && comp[&c.root].len() >= min_px
                     && c.zmin < s.zmin - 0.05
                     && (c.zmax - s.zmin).abs() <= tol
                     && (c.centre - s.centre).norm() <= 0.5 * (c.span + s.span)
