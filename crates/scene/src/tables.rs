@@ -240,14 +240,16 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
             // where the depth's noise does not widen it) than a leg can be: the lower part
             // of a leg whose middle is hidden (behind the top, seen from above) stays. Clear
             // of the floor: its upper tenth of heights beyond 5 cm and three times the noise,
-            // or its mean height beyond a centimetre and three standard errors of the noise (a
-            // black box 9 cm tall by a black table's leg at 6 m, seed 10 with noise, where
-            // the noise is 7 cm; crumbs of floor of its paint are told apart below).
+            // or, where its paint cannot be the floor's in shade (see below), its mean height
+            // beyond a centimetre and three standard errors of the noise (a black box 9 cm
+            // tall by a black table's leg at 6 m, seed 10 with noise, where the noise is 7 cm;
+            // the floor in a table's shade, kept from the floor by noise that lifted it, has
+            // as high a mean: 1280x960 seed 14).
             let mut hz: Vec<f32> = piece.iter().map(|&i| p(i)[2]).collect();
             let k = hz.len() * 9 / 10;
             let mean = hz.iter().sum::<f32>() / hz.len() as f32;
-            let standing = *hz.select_nth_unstable_by(k, f32::total_cmp).1 > 0.05 + 3.0 * noise
-                || mean > 0.01 + 3.0 * noise / (hz.len() as f32).sqrt();
+            let high = *hz.select_nth_unstable_by(k, f32::total_cmp).1 > 0.05 + 3.0 * noise;
+            let lifted = mean > 0.01 + 3.0 * noise / (hz.len() as f32).sqrt();
             let (c0, c1) = piece.iter().fold((usize::MAX, 0), |(a, b), &i| (a.min(i as usize % w), b.max(i as usize % w)));
             let range = piece.iter().map(|&i| cam[i as usize][2]).sum::<f32>() / piece.len() as f32;
             let wide = (c1 + 1 - c0) as f32 * range / fx > SPLIT_WIDTH;
@@ -264,6 +266,11 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
                 (Some(a), Some(b)) => colour::compatible(a, b, cfg.max_chroma, cfg.max_brightness_ratio),
                 _ => false,
             };
+            let shaded_floor = match (paint, around) {
+                (Some(a), Some(b)) => colour::one_paint_apart(a, b, cfg.max_chroma),
+                _ => true,
+            };
+            let standing = high || (lifted && !shaded_floor);
             if standing && wide && !floorlike {
                 piece.sort_unstable();
                 pieces.push(piece);
