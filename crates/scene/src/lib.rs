@@ -817,7 +817,7 @@ impl Scene {
             let pts: Vec<Vec3> = o.points.iter().map(|p| v3(*p)).collect();
             let side: Vec<bool> = o.pixel_ids.iter().map(|&i| seg.normals[i as usize][2].abs() < 0.5).collect();
             // (With one edge, the fit it replaces saw part of the width only.)
-            let one_edge = (left.len() >= 5) != (right.len() >= 5);
+            let one_edge = (left.len() >= shape::MIN_EDGE_POINTS) != (right.len() >= shape::MIN_EDGE_POINTS);
             let most = if one_edge { ONE_EDGE_GROWTH } else { 2.0 };
             if let Some((c, r)) = cylinder_from_outline(&pts, &left, &right, &side, camera, 1.0 / frame.intrinsics.fx) {
                 if r > 0.5 * o.size[0] / 2.0 && r < most * o.size[0] / 2.0 {

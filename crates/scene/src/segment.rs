@@ -696,6 +696,7 @@ pub fn segment(
             })
     };
     for s in stats.iter().filter(|s| s.top.is_none()) {
+        let resting = rests_on_a_thing(s);
         // Under a top's outline; failing that, a leg behind the top, of its paint.
         let matches = |t: &&Stat, behind: bool| {
             let height = top_heights[t.top.unwrap_or(0) as usize];
@@ -708,7 +709,7 @@ pub fn segment(
                 && s.zmax - s.zmin >= LEG_SLENDERNESS * s.span
                 && s.zmin < 0.5 * height)
                 || s.span <= LEG_PIECE_SPAN + sigma(s.range))
-                && !rests_on_a_thing(s);
+                && !resting;
             let rim = s.zmax > height - 0.06;
             let hull = &top_hulls[t.top.unwrap_or(0) as usize];
             let placed = || {

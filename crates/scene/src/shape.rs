@@ -500,7 +500,7 @@ pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Obb
 /// the one whose best `D` explains the side pixels' distances best, searched from half the
 /// angle they span up. `points` are scene-frame points (only their directions and distances
 /// from `camera` are used), `left` and `right` points (at any range) on the rays of the
-/// outline pixels where they are silhouette (5 or more make an edge), `side` which points
+/// outline pixels where they are silhouette ([`MIN_EDGE_POINTS`] or more make an edge), `side` which points
 /// are on the side; `pixel` is the angle a pixel spans. Returns the axis (x, y) and radius.
 pub fn cylinder_from_outline(
     points: &[Vec3],
@@ -528,7 +528,7 @@ pub fn cylinder_from_outline(
         }
         a
     };
-    let edge = |e: &[Vec3]| (e.len() >= 5).then(|| median(e.iter().map(rel).collect()));
+    let edge = |e: &[Vec3]| (e.len() >= MIN_EDGE_POINTS).then(|| median(e.iter().map(rel).collect()));
     // The side points' (angle, floor-plane distance).
     let seen: Vec<(f32, f32)> = points.iter().zip(side).filter(|(_, s)| **s).map(|(p, _)| (rel(p), flat(p).norm())).collect();
     // The least-squares distance D of the axis at angle `mid` for half-angle `a`, from the
@@ -581,6 +581,9 @@ pub fn cylinder_from_outline(
     let dir = m + mid;
     Some((Vec2::new(camera.x + d * dir.cos(), camera.y + d * dir.sin()), d * a.sin()))
 }
+
+/// Outline points that make an edge in [`cylinder_from_outline`].
+pub(crate) const MIN_EDGE_POINTS: usize = 5;
 
 /// [`cylinder_from_outline`] takes half-angles up to this (radians).
 const MAX_OUTLINE_ANGLE: f32 = 0.7;

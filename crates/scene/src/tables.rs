@@ -262,13 +262,11 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
             let around = pc.paint((r0.saturating_sub(10)..(r1 + 11).min(h)).flat_map(|y| {
                 (c0.saturating_sub(10)..(c1 + 11).min(w)).map(move |x| y * w + x).filter(|&i| seg.classes[i] == segment::Class::Floor)
             }));
-            let floorlike = match (paint, around) {
-                (Some(a), Some(b)) => colour::compatible(a, b, cfg.max_chroma, cfg.max_brightness_ratio),
-                _ => false,
-            };
-            let shaded_floor = match (paint, around) {
-                (Some(a), Some(b)) => colour::one_paint_apart(a, b, cfg.max_chroma),
-                _ => true,
+            let (floorlike, shaded_floor) = match (paint, around) {
+                (Some(a), Some(b)) => {
+                    (colour::compatible(a, b, cfg.max_chroma, cfg.max_brightness_ratio), colour::one_paint_apart(a, b, cfg.max_chroma))
+                }
+                _ => (false, true),
             };
             let standing = high || (lifted && !shaded_floor);
             if standing && wide && !floorlike {

@@ -276,6 +276,16 @@ fn found<'a>(c: &'a Case, truth: &str) -> (&'a Object, f32, Vec<&'a str>) {
     (&c.scene.objects[pi], iou, names)
 }
 
+/// That the truth object named `truth` on seed `seed` is found as one object of `shape`
+/// overlapping it by `min_iou` or more, and the scene's object count is right.
+fn assert_found_whole(seed: u64, noise: bool, truth: &str, shape: ShapeClass, min_iou: f32) {
+    let c = case(seed, noise);
+    let (o, iou, names) = found(&c, truth);
+    assert_eq!(o.shape, shape, "seed {seed} noise {noise}: {names:?}");
+    assert!(iou >= min_iou, "seed {seed} noise {noise}: IoU {iou}: {names:?}");
+    assert_count(seed, noise);
+}
+
 /// The shape of the scene's object that best overlaps the truth object named `truth` on
 /// seed `seed` with sensor noise, with the scene's object names for messages.
 fn noisy_shape(seed: u64, truth: &str) -> (ShapeClass, Vec<String>) {
@@ -350,11 +360,7 @@ fn a_noisy_table_whose_legs_all_came_apart_is_one_table() {
 // to it across a rim.
 #[test]
 fn a_noisy_thing_on_a_far_table_does_not_grow_into_it() {
-    let c = case(183, true);
-    let (cylinder, iou, names) = found(&c, "gray cylinder");
-    assert_eq!(cylinder.shape, ShapeClass::Cylinder, "{names:?}");
-    assert!(iou >= 0.9, "IoU {iou}: {names:?}");
-    assert_count(183, true);
+    assert_found_whole(183, true, "gray cylinder", ShapeClass::Cylinder, 0.9);
 }
 
 // Regression (issue 3): a white ball 10 cm across on a red cylinder on a brown box, under a
@@ -364,11 +370,7 @@ fn a_noisy_thing_on_a_far_table_does_not_grow_into_it() {
 #[test]
 fn a_small_ball_on_a_stack_under_a_table_is_not_a_leg_piece() {
     for noise in [false, true] {
-        let c = case(222, noise);
-        let (ball, iou, names) = found(&c, "white sphere");
-        assert_eq!(ball.shape, ShapeClass::Sphere, "noise {noise}: {names:?}");
-        assert!(iou >= 0.8, "noise {noise}: IoU {iou}: {names:?}");
-        assert_count(222, noise);
+        assert_found_whole(222, noise, "white sphere", ShapeClass::Sphere, 0.8);
     }
 }
 
@@ -377,11 +379,7 @@ fn a_small_ball_on_a_stack_under_a_table_is_not_a_leg_piece() {
 // legs and joined the table. What rests on a thing of another paint is no leg either.
 #[test]
 fn a_noisy_thing_of_the_tables_paint_on_another_under_it_is_no_leg() {
-    let c = case(204, true);
-    let (cylinder, iou, names) = found(&c, "gray cylinder");
-    assert_eq!(cylinder.shape, ShapeClass::Cylinder, "{names:?}");
-    assert!(iou >= 0.8, "IoU {iou}: {names:?}");
-    assert_count(204, true);
+    assert_found_whole(204, true, "gray cylinder", ShapeClass::Cylinder, 0.8);
 }
 
 // Regression (issue 3): a black box 9 cm tall by a black table's leg at 6 m under noise
