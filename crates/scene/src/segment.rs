@@ -782,8 +782,7 @@ pub fn segment(
         let margin = |i: usize| 0.02 + 2.0 * sigma(cam[i][2]);
         peel_floor_spill(&mut objects, &mut classes, &points, count as usize, &floor_tol, &margin);
     }
-    let colours: Vec<[u8; 3]> = (0..n_px).map(colour).collect();
-    join_occluded(&mut objects, count as usize, (w, h), cam, &points, &colours, cfg, sigma);
+    join_occluded(&mut objects, count as usize, (w, h), cam, &points, &colour, cfg, sigma, &|_, _| true);
     Segmentation { classes, objects, points, normals, top_heights }
 }
 
@@ -920,17 +919,19 @@ fn merge_textured_islands(
 /// One object seen in two pieces, cut by something in front of it (a table leg before a
 /// box): two objects of one paint whose boxes in the room touch (within 3 cm and the
 /// noise) are one when, along most rows (or columns) they share, every pixel between them
-/// is nearer than both by 3 cm or has no depth. Ids are renumbered 1..=n after.
+/// is nearer than both by 3 cm or has no depth. Only pairs that `may_join` are looked at.
+/// Ids are renumbered 1..=n after.
 #[allow(clippy::too_many_arguments)]
-fn join_occluded(
+pub(crate) fn join_occluded(
     objects: &mut [u32],
     count: usize,
     (w, h): (usize, usize),
     cam: &[[f32; 3]],
     points: &[[f32; 3]],
-    colours: &[[u8; 3]],
+    colours: &dyn Fn(usize) -> [u8; 3],
     cfg: &SceneConfig,
     sigma: &dyn Fn(f32) -> f32,
+    may_join: &dyn Fn(usize, usize) -> bool,
 ) {
     if count < 2 {
         return;
@@ -953,10 +954,11 @@ fn join_occluded(
             continue;
         }
         let b = &mut objs[o as usize];
+        let rgb = colours(i);
         for k in 0..3 {
             b.lo[k] = b.lo[k].min(points[i][k]);
             b.hi[k] = b.hi[k].max(points[i][k]);
-            b.rgb[k] += colours[i][k] as u64;
+            b.rgb[k] += rgb[k] as u64;
         }
         b.rgb[3] += 1;
         b.range += cam[i][2];
@@ -1003,7 +1005,7 @@ fn join_occluded(
     for a in 1..=count {
         for b in a + 1..=count {
             let (oa, ob) = (&objs[a], &objs[b]);
-            if oa.rgb[3] == 0 || ob.rgb[3] == 0 {
+            if oa.rgb[3] == 0 || ob.rgb[3] == 0 || !may_join(a, b) {
                 continue;
             }
             let (ma, mb) = (mean(oa), mean(ob));
