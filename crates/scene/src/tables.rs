@@ -599,7 +599,9 @@ const TABLE_SEAM_PIXELS: usize = 5;
 /// seam (at least [`TABLE_SEAM_PIXELS`] neighbouring pixel pairs, across at most two pixels
 /// without depth or up to [`TABLE_SEAM_HIDDEN`] of a thing in front, such as a box on the
 /// top, at one depth within the noise) are one table: merged into the group of
-/// the lower key. `tables` is filled with whether each group is a table.
+/// the lower key. A top that lost its legs ([`bare_top`]) counts as a table here: the far
+/// part of a top cut off along its rim, the legs with the rim (generated seed 20 at 848x480
+/// with noise). `tables` is filled with whether each group is a table.
 fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
     let &Pieces { seg, cam, w, cfg, sigma, .. } = pc;
     for (key, ids) in groups.iter() {
@@ -609,7 +611,7 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
     // table, as the seams are looked for over every pixel; NaN for what is not a table.
     let mut heights = vec![f32::NAN; groups.keys().max().map_or(0, |&k| k as usize + 1)];
     let mut count = 0;
-    for (key, ids) in groups.iter().filter(|(key, ids)| ids.len() >= pc.pixels(50) && tables[key]) {
+    for (key, ids) in groups.iter().filter(|(key, ids)| ids.len() >= pc.pixels(50) && (tables[key] || bare_top(ids, pc))) {
         heights[*key as usize] = pc.top_height(ids);
         count += 1;
     }
