@@ -362,8 +362,11 @@ fn join_split_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, split
 /// but not within [`LEG_RIM`] of its edge, [`segment::LEG_SLENDERNESS`] times as tall as
 /// wide and no wider on the floor than a leg by the spread of its points less the noise
 /// (as [`segment`] measures leg pieces; a ball half hidden by a leg, near the outline's
-/// rectangle but not the outline, stays apart, generated seed 118). Such a group is
-/// merged into the table's. So is a leg's upper part whose lower part noise took: hanging
+/// rectangle but not the outline, stays apart, generated seed 118); or, a leg's lower part
+/// beyond the top's outline seen (a thing on the top hides its far part), upright as above
+/// and as thin, its centre within the rectangle but not within [`LEG_RIM`] of its edge
+/// (generated seed 133: a back leg's lower 27 cm at the rectangle's corner). Such a group
+/// is merged into the table's. So is a leg's upper part whose lower part noise took: hanging
 /// from the top (its highest point within 3 cm and twice the noise of the top's height),
 /// [`LEG_HANGING`] of the table's height long or more, [`LEG_SLENDERNESS`] times as tall
 /// as wide, within the table's rectangle (generated seeds 208 and 243 with noise). A top
@@ -468,6 +471,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
                 && if grounded {
                     (zhi >= 0.6 * t.height && upright)
                         || (inside(&t.hull, centre, 0.1 + 2.0 * noise) && !inside(&t.hull, centre, -LEG_RIM) && thin())
+                        || (upright && !inside(&t.rect, centre, -LEG_RIM) && thin())
                 } else {
                     // A leg's upper part, hanging from the top, its lower part lost to noise.
                     zhi >= t.height - 0.03 - 2.0 * noise && zhi - zlo >= LEG_HANGING * t.height && upright

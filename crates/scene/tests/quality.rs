@@ -429,6 +429,16 @@ fn a_noisy_far_tables_top_cut_along_its_rim_is_one_table() {
     assert_count_of(&c, 20);
 }
 
+// Regression (issue 3): the lower 27 cm of a brown table's back leg, its upper part hidden
+// behind the top's near edge, at the corner of the table's rectangle but beyond the outline
+// of the top seen (a large box on the top hides its far part), stood as a "brown box" of
+// its own (seed 133, noise-free). A slender, thin piece of the table's paint from the floor
+// within a leg's reach of the rectangle's edge is a leg's.
+#[test]
+fn a_back_legs_lower_part_beyond_the_tops_seen_outline_is_the_tables() {
+    assert_found_whole(133, false, "brown table", ShapeClass::Other, 0.99);
+}
+
 // Regression (issue 3): a black box 10 cm tall at 4.7 m under noise lies within the floor's
 // tolerance by depth, and its paint, as gray as the gray floor's, counted as the floor's: the
 // box was lost (seed 26). A pixel far darker than the floor's darkest is not of its paint.
