@@ -917,7 +917,8 @@ fn merge_textured_islands(
 }
 
 /// One object seen in two pieces, cut by something in front of it (a table leg before a
-/// box): two objects of one paint whose boxes in the room touch (within 3 cm and the
+/// box): two objects of one paint (see [`crate::colour::one_paint_shaded`]: a lit top and a
+/// side in shade, generated seed 149) whose boxes in the room touch (within 3 cm and the
 /// noise) are one when, along most rows (or columns) they share, every pixel between them
 /// is nearer than both by 3 cm or has no depth. Only pairs that `may_join` are looked at.
 /// Ids are renumbered 1..=n after.
@@ -1009,7 +1010,7 @@ pub(crate) fn join_occluded(
                 continue;
             }
             let (ma, mb) = (mean(oa), mean(ob));
-            if !compatible(ma, mb, cfg.max_chroma, cfg.max_brightness_ratio) {
+            if !crate::colour::one_paint_shaded(ma, mb, cfg.max_chroma, cfg.max_brightness_ratio) {
                 continue;
             }
             let Some(hidden) = occluded_between(oa, ob, true).or_else(|| occluded_between(oa, ob, false)) else { continue };

@@ -312,7 +312,7 @@ fn join_split_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, split
         let ids = &groups[&k];
         let paint = pc.group_paint(ids);
         if split.contains(&k)
-            || (paints.iter().any(|&p| colour::compatible(p, paint, cfg.max_chroma, cfg.max_brightness_ratio))
+            || (paints.iter().any(|&p| colour::one_paint_shaded(p, paint, cfg.max_chroma, cfg.max_brightness_ratio))
                 && !(ids.len() >= 2 * pc.pixels(SPLIT_PIXELS) && is_table(tables, k, ids, pc)))
         {
             keys.push(k);

@@ -439,6 +439,15 @@ fn a_back_legs_lower_part_beyond_the_tops_seen_outline_is_the_tables() {
     assert_found_whole(133, false, "brown table", ShapeClass::Other, 0.99);
 }
 
+// Regression (issue 3): a red cylinder behind a black table's corner, cut by the top's edge
+// into its lit top (mean (165, 24, 24)) and its side in shade ((104, 15, 15)): brightness
+// 1.6 times apart, beyond the tolerance of one paint, and so two things, a "red box" and a
+// "red object" (seed 149, noise-free). Two pieces of one clear hue may be three times apart.
+#[test]
+fn a_cylinder_cut_by_a_tables_edge_into_lit_and_shaded_pieces_is_one() {
+    assert_found_whole(149, false, "red cylinder", ShapeClass::Cylinder, 0.85);
+}
+
 // Regression (issue 3): a black box 10 cm tall at 4.7 m under noise lies within the floor's
 // tolerance by depth, and its paint, as gray as the gray floor's, counted as the floor's: the
 // box was lost (seed 26). A pixel far darker than the floor's darkest is not of its paint.
