@@ -457,6 +457,19 @@ fn a_noisy_low_box_of_another_paint_than_the_floor_is_no_ripple() {
     assert_found_whole(244, true, "yellow box", ShapeClass::Box, 0.85);
 }
 
+// Regression (issue 3): pixels that noise cut out of a black cylinder's face and outline,
+// with some floor by its foot, gathered into a "gray sphere" of 55 pixels inside the
+// cylinder's outline (seed 14 at 848x480 with noise). A speckle beside one larger thing
+// and within its box in the room joins it.
+#[test]
+fn a_noisy_speckle_inside_a_things_outline_joins_it() {
+    let wide = spatia_synth::SceneParams { width: 848, height: 480, ..Default::default() };
+    let c = case_with(14, true, &wide);
+    let (_, iou, names) = found(&c, "black cylinder");
+    assert!(iou >= 0.95, "cylinder IoU {iou}: {names:?}");
+    assert_count_of(&c, 14);
+}
+
 // Regression (issue 3): a black box 10 cm tall at 4.7 m under noise lies within the floor's
 // tolerance by depth, and its paint, as gray as the gray floor's, counted as the floor's: the
 // box was lost (seed 26). A pixel far darker than the floor's darkest is not of its paint.
