@@ -135,7 +135,8 @@ fn absorb_speckles(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pi
         for &i in ids {
             let i = i as usize;
             let mut seen = [0u32; 4];
-            let neighbours = [(!i.is_multiple_of(w)).then(|| i - 1), (i % w + 1 < w).then(|| i + 1), i.checked_sub(w), (i + w < n).then(|| i + w)];
+            let neighbours =
+                [(!i.is_multiple_of(w)).then(|| i - 1), (i % w + 1 < w).then(|| i + 1), i.checked_sub(w), (i + w < n).then(|| i + w)];
             for (k, j) in neighbours.into_iter().flatten().enumerate() {
                 let o = seg.objects[j];
                 if o != 0 && o != key && !seen[..k].contains(&o) {
@@ -167,7 +168,13 @@ fn absorb_speckles(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pi
     let from: HashSet<u32> = moves.iter().map(|m| m.0).collect();
     for (key, other) in moves {
         if !from.contains(&other) {
+            // (A speckle does not make or unmake a table: what was found of the larger group
+            // stands.)
+            let table = tables.get(&other).copied();
             move_group(groups, tables, key, other);
+            if let Some(t) = table {
+                tables.insert(other, t);
+            }
         }
     }
     moved
