@@ -150,19 +150,58 @@ pub fn name(rgb: [u8; 3]) -> ColourName {
 /// darker pixel's sum.
 #[inline]
 pub fn compatible(a: [u8; 3], b: [u8; 3], max_chroma: f32, max_ratio: f32) -> bool {
-    // Levels of noise in a channel, and a floor (a camera's black level and dark noise:
-    // without it the colour of near-black pixels is all noise, with a large one a
-    // saturated paint in shadow turns grayer).
-    const NOISE: f32 = 4.0;
-    const FLOOR: f32 = 10.0;
-    let sa = a[0] as f32 + a[1] as f32 + a[2] as f32 + 3.0 * FLOOR;
-    let sb = b[0] as f32 + b[1] as f32 + b[2] as f32 + 3.0 * FLOOR;
+    let sa = a[0] as f32 + a[1] as f32 + a[2] as f32 + 3.0 * CHROMA_FLOOR;
+    let sb = b[0] as f32 + b[1] as f32 + b[2] as f32 + 3.0 * CHROMA_FLOOR;
     let mut d = 0.0f32;
     for k in 0..3 {
-        d = d.max(((a[k] as f32 + FLOOR) / sa - (b[k] as f32 + FLOOR) / sb).abs());
+        d = d.max(((a[k] as f32 + CHROMA_FLOOR) / sa - (b[k] as f32 + CHROMA_FLOOR) / sb).abs());
     }
     let ratio = if sa > sb { sa / sb } else { sb / sa };
-    d <= max_chroma + NOISE / sa.min(sb) && ratio <= max_ratio
+    d <= max_chroma + CHROMA_NOISE / sa.min(sb) && ratio <= max_ratio
+}
+
+/// Black level added to each channel before chromaticities are taken (a camera's black
+/// level and dark noise: without it the colour of near-black pixels is all noise, with a
+/// large one a saturated paint in shadow turns grayer).
+pub(crate) const CHROMA_FLOOR: f32 = 10.0;
+
+/// A channel's noise, levels: over a colour's channel sum, the chromaticity tolerance it
+/// adds (it weighs more the darker the colour).
+pub(crate) const CHROMA_NOISE: f32 = 4.0;
+
+/// The mean colour of the pixels `px` of the photo `rgb` (RGB bytes), None for none.
+pub(crate) fn mean(rgb: &[u8], px: impl IntoIterator<Item = usize>) -> Option<[u8; 3]> {
+    let (mut sum, mut n) = ([0u64; 3], 0u64);
+    for i in px {
+        for (c, s) in sum.iter_mut().enumerate() {
+            *s += rgb[3 * i + c] as u64;
+        }
+        n += 1;
+    }
+    (n > 0).then(|| sum.map(|v| (v / n) as u8))
+}
+
+/// The mean colour of the floor's pixels (`floor`) in the box in the photo (`w` wide, `h`
+/// tall) of the pixels `ids` widened by `margin` pixels: the paint a low thing is told
+/// from. None where no floor is seen there.
+pub(crate) fn floor_around(
+    rgb: &[u8],
+    ids: &[u32],
+    (w, h): (usize, usize),
+    margin: usize,
+    floor: impl Fn(usize) -> bool,
+) -> Option<[u8; 3]> {
+    let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
+    for &i in ids {
+        let (x, y) = (i as usize % w, i as usize / w);
+        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+    }
+    mean(
+        rgb,
+        (y0.saturating_sub(margin)..(y1 + margin + 1).min(h))
+            .flat_map(|y| (x0.saturating_sub(margin)..(x1 + margin + 1).min(w)).map(move |x| y * w + x))
+            .filter(|&i| floor(i)),
+    )
 }
 
 /// Whether the mean colours of two pieces can be one paint on parts of one thing lit
@@ -190,9 +229,8 @@ pub fn one_paint_shaded(a: [u8; 3], b: [u8; 3], max_chroma: f32, max_ratio: f32)
 pub const HUED: f32 = 0.1;
 
 fn hued(a: [u8; 3]) -> bool {
-    const FLOOR: f32 = 10.0;
-    let s = a[0] as f32 + a[1] as f32 + a[2] as f32 + 3.0 * FLOOR;
-    a.iter().any(|&c| ((c as f32 + FLOOR) / s - 1.0 / 3.0).abs() >= HUED)
+    let s = a[0] as f32 + a[1] as f32 + a[2] as f32 + 3.0 * CHROMA_FLOOR;
+    a.iter().any(|&c| ((c as f32 + CHROMA_FLOOR) / s - 1.0 / 3.0).abs() >= HUED)
 }
 
 #[cfg(test)]

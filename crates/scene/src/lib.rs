@@ -429,7 +429,15 @@ impl Scene {
                 let clear = || {
                     let n = ids.len() as f32;
                     let mean = points.iter().map(|p| p[2]).sum::<f32>() / n;
-                    mean > 0.01 + 3.0 * sigma(zc) / n.sqrt() && !floor_paint_around(ids, &seg.classes, frame, 10, cfg.max_chroma)
+                    let shaded_floor = || {
+                        let rgb = frame.rgb.as_raw();
+                        let around = colour::floor_around(rgb, ids, (w, h), 10, |i| seg.classes[i] == segment::Class::Floor);
+                        match (colour::mean(rgb, ids.iter().map(|&i| i as usize)), around) {
+                            (Some(a), Some(b)) => colour::one_paint_apart(a, b, cfg.max_chroma),
+                            _ => true,
+                        }
+                    };
+                    mean > 0.01 + 3.0 * sigma(zc) / n.sqrt() && !shaded_floor()
                 };
                 if zmax - zmin < cfg.min_object_height.max(2.0 * sigma(zc)) && zmin < cfg.min_object_height && !clear() {
                     continue; // a ripple of the floor
@@ -1171,40 +1179,6 @@ fn behind_wall(points: &[[f32; 3]], (n, d): (Vec3, f32), sigma: f32) -> bool {
 
 /// See [`behind_wall`].
 const BEHIND_WALL: f32 = 0.4;
-
-/// Whether the mean colour of the pixels `ids` can be the floor's paint in shade or light
-/// (see [`colour::one_paint_apart`], with the chromaticity tolerance `max_chroma`) against
-/// the floor's pixels in their box in the photo widened by `margin` pixels; true where no
-/// floor is seen there.
-fn floor_paint_around(ids: &[u32], classes: &[segment::Class], frame: &RgbdFrame, margin: usize, max_chroma: f32) -> bool {
-    let (w, h) = (frame.width(), frame.height());
-    let mean = |px: &mut dyn Iterator<Item = usize>| {
-        let (mut sum, mut n) = ([0u64; 3], 0u64);
-        for i in px {
-            let c = frame.colour(i % w, i / w);
-            for k in 0..3 {
-                sum[k] += c[k] as u64;
-            }
-            n += 1;
-        }
-        (n > 0).then(|| sum.map(|v| (v / n) as u8))
-    };
-    let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
-    for &i in ids {
-        let (x, y) = (i as usize % w, i as usize / w);
-        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
-    }
-    let own = mean(&mut ids.iter().map(|&i| i as usize));
-    let around = mean(
-        &mut (y0.saturating_sub(margin)..(y1 + margin + 1).min(h))
-            .flat_map(|y| (x0.saturating_sub(margin)..(x1 + margin + 1).min(w)).map(move |x| y * w + x))
-            .filter(|&i| classes[i] == segment::Class::Floor),
-    );
-    match (own, around) {
-        (Some(a), Some(b)) => colour::one_paint_apart(a, b, max_chroma),
-        _ => true,
-    }
-}
 
 /// Depth noise (metres, at an object's range) above which fitting alone is not trusted: a
 /// table's footprint is taken from its top's outline (see [`top_face`]), a cylinder's axis

@@ -5,7 +5,7 @@
 use spatia_geom::math::{Vec3, v3};
 use spatia_geom::{DetectedPlane, GridSurface, GroundSource, RgbImage, SceneFrame, convex_hull, math::Vec2};
 
-use crate::colour::{compatible, one_paint_apart};
+use crate::colour::{CHROMA_FLOOR, CHROMA_NOISE, compatible, one_paint_apart};
 use crate::config::{SceneConfig, scaled_pixels};
 
 /// What a pixel shows.
@@ -64,13 +64,6 @@ const LEG_BEHIND_TOP: f32 = 0.5;
 
 /// Widest hole without depth (pixels) that growing an object steps across.
 pub const HOLE_BRIDGE: usize = 2;
-
-/// Black level added to each channel before chromaticities are taken (as in
-/// [`crate::colour::compatible`]).
-const CHROMA_FLOOR: f32 = 10.0;
-/// A channel's noise, levels, over a pixel's channel sum: the chromaticity tolerance a dark
-/// pixel needs on top of the floor paint's spread.
-const CHROMA_NOISE: f32 = 4.0;
 
 /// A pixel of the floor's chromaticity is of its paint only if at least this share of the
 /// brightness of the floor's darkest pixels (its 1st percentile): a black or dark gray thing

@@ -56,14 +56,7 @@ impl Pieces<'_> {
 
     /// The mean colour of pixels, None for none.
     fn paint(&self, px: impl IntoIterator<Item = usize>) -> Option<[u8; 3]> {
-        let (mut sum, mut n) = ([0u64; 3], 0u64);
-        for i in px {
-            for (c, s) in sum.iter_mut().enumerate() {
-                *s += self.rgb[3 * i + c] as u64;
-            }
-            n += 1;
-        }
-        (n > 0).then(|| sum.map(|v| (v / n) as u8))
+        colour::mean(self.rgb, px)
     }
 
     /// A table's top height: the 95th percentile of its points' heights.
@@ -334,11 +327,7 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
             // mean colour against the floor's around it, in its box in the photo widened by
             // ten pixels.
             let paint = pc.paint(piece.iter().map(|&i| i as usize));
-            let (r0, r1) = piece.iter().fold((usize::MAX, 0), |(a, b), &i| (a.min(i as usize / w), b.max(i as usize / w)));
-            let h = seg.classes.len() / w;
-            let around = pc.paint((r0.saturating_sub(10)..(r1 + 11).min(h)).flat_map(|y| {
-                (c0.saturating_sub(10)..(c1 + 11).min(w)).map(move |x| y * w + x).filter(|&i| seg.classes[i] == segment::Class::Floor)
-            }));
+            let around = colour::floor_around(pc.rgb, &piece, (w, seg.classes.len() / w), 10, |i| seg.classes[i] == segment::Class::Floor);
             let (floorlike, shaded_floor) = match (paint, around) {
                 (Some(a), Some(b)) => {
                     (colour::compatible(a, b, cfg.max_chroma, cfg.max_brightness_ratio), colour::one_paint_apart(a, b, cfg.max_chroma))
