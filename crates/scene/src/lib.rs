@@ -1028,40 +1028,48 @@ impl Scene {
         }
         names(&mut objects);
 
+        // The pixels of each class, in one pass: floor, each plane's wall, ceiling, and each
+        // top with the first object found on it.
+        let (mut floor_px, mut ceiling_px) = (0usize, 0usize);
+        let mut wall_px = vec![0usize; planes.len()];
+        let mut top_px: Vec<(usize, Option<u16>)> = vec![(0, None); seg.top_heights.len()];
+        for (c, &o) in seg.classes.iter().zip(&object_map) {
+            match *c {
+                segment::Class::Floor => floor_px += 1,
+                segment::Class::Ceiling => ceiling_px += 1,
+                segment::Class::Wall(k) => {
+                    if let Some(n) = wall_px.get_mut(k as usize) {
+                        *n += 1;
+                    }
+                }
+                segment::Class::Top(t) => {
+                    if let Some((n, owner)) = top_px.get_mut(t as usize) {
+                        *n += 1;
+                        if owner.is_none() && o != 0 {
+                            *owner = Some(o);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         let mut surfaces = Vec::new();
-        let count = |pred: &dyn Fn(segment::Class) -> bool| seg.classes.iter().filter(|c| pred(**c)).count();
         if sframe.ground == GroundSource::Floor {
-            surfaces.push(Surface {
-                kind: SurfaceKind::Floor,
-                normal: [0.0, 0.0, 1.0],
-                offset: 0.0,
-                pixels: count(&|c| c == segment::Class::Floor),
-                object: None,
-            });
+            surfaces.push(Surface { kind: SurfaceKind::Floor, normal: [0.0, 0.0, 1.0], offset: 0.0, pixels: floor_px, object: None });
         }
         let rot = sframe.cam_to_scene.rotation;
-        for (k, p) in planes.iter().enumerate() {
+        for (p, &px) in planes.iter().zip(&wall_px) {
             let n = rot * p.plane.normal;
             let c = sframe.to_scene(&p.centroid);
-            let px = count(&|c| c == segment::Class::Wall(k as u16));
             if px > 0 {
                 surfaces.push(Surface { kind: SurfaceKind::Wall, normal: [n.x, n.y, n.z], offset: -n.dot(&c), pixels: px, object: None });
             }
         }
-        let ceiling = count(&|c| c == segment::Class::Ceiling);
-        if ceiling > 0 {
-            surfaces.push(Surface { kind: SurfaceKind::Ceiling, normal: [0.0, 0.0, -1.0], offset: 0.0, pixels: ceiling, object: None });
+        if ceiling_px > 0 {
+            surfaces.push(Surface { kind: SurfaceKind::Ceiling, normal: [0.0, 0.0, -1.0], offset: 0.0, pixels: ceiling_px, object: None });
         }
-        for (t, &height) in seg.top_heights.iter().enumerate() {
-            let px: Vec<usize> = (0..w * h).filter(|&i| seg.classes[i] == segment::Class::Top(t as u32)).collect();
-            let owner = px.iter().map(|&i| object_map[i]).find(|&o| o != 0);
-            surfaces.push(Surface {
-                kind: SurfaceKind::Support,
-                normal: [0.0, 0.0, 1.0],
-                offset: -height,
-                pixels: px.len(),
-                object: owner,
-            });
+        for (&height, &(px, owner)) in seg.top_heights.iter().zip(&top_px) {
+            surfaces.push(Surface { kind: SurfaceKind::Support, normal: [0.0, 0.0, 1.0], offset: -height, pixels: px, object: owner });
         }
         Ok(Scene {
             width: w,

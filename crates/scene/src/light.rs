@@ -97,33 +97,48 @@ pub fn estimate(objects: &[(&[Vec3], &[[u8; 3]])], photo_noise: f32) -> Option<L
     }
     let total_var: f32 = variances.iter().sum();
     let ambients: Vec<f32> = (1..20).map(|k| k as f32 * 0.05).collect();
-    // The best (residual, direction, ambient share) over some directions.
+    // Per object: sums of y, y^2 and the count, whatever the direction.
+    let fixed: Vec<[f32; 3]> =
+        samples.iter().map(|s| s.iter().fold([0.0f32; 3], |a, (_, y)| [a[0] + y, a[1] + y * y, a[2] + 1.0])).collect();
+    // The best (residual, direction, ambient share) over some directions, taken `LANES` at
+    // a time in one pass over each object's samples (each direction's sums in the order of
+    // its samples, as one at a time).
+    const LANES: usize = 8;
     let search = |dirs: &mut dyn Iterator<Item = Vec3>, mut best: (f32, Vec3, f32)| {
-        let mut sums = vec![[0.0f32; 6]; samples.len()];
-        for l in dirs {
-            // Per object: sums of y, y c, c, c^2, y^2 and the count, c = max(0, n . l).
+        let dirs: Vec<Vec3> = dirs.collect();
+        // Per object and direction: sums of y c, c and c^2, c = max(0, n . l).
+        let mut sums = vec![[[0.0f32; 3]; LANES]; samples.len()];
+        for chunk in dirs.chunks(LANES) {
+            let lx: [f32; LANES] = std::array::from_fn(|k| chunk.get(k).map_or(0.0, |l| l.x));
+            let ly: [f32; LANES] = std::array::from_fn(|k| chunk.get(k).map_or(0.0, |l| l.y));
+            let lz: [f32; LANES] = std::array::from_fn(|k| chunk.get(k).map_or(0.0, |l| l.z));
             for (acc, s) in sums.iter_mut().zip(&samples) {
-                *acc = s.iter().fold([0.0f32; 6], |mut a, (n, y)| {
-                    let c = n.dot(&l).max(0.0);
-                    a[0] += y;
-                    a[1] += y * c;
-                    a[2] += c;
-                    a[3] += c * c;
-                    a[4] += y * y;
-                    a[5] += 1.0;
-                    a
-                });
-            }
-            for &a in &ambients {
-                let b = 1.0 - a;
-                let mut res = 0.0f32;
-                for s in &sums {
-                    let ys = a * s[0] + b * s[1];
-                    let ss = a * a * s[5] + 2.0 * a * b * s[2] + b * b * s[3];
-                    res += (s[4] - ys * ys / ss.max(1e-12)).max(0.0) / s[4];
+                let (mut yc, mut c1, mut c2) = ([0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES]);
+                for (n, y) in s {
+                    for k in 0..LANES {
+                        let c = (n.x * lx[k] + n.y * ly[k] + n.z * lz[k]).max(0.0);
+                        yc[k] += y * c;
+                        c1[k] += c;
+                        c2[k] += c * c;
+                    }
                 }
-                if res < best.0 {
-                    best = (res, l, a);
+                for k in 0..LANES {
+                    acc[k] = [yc[k], c1[k], c2[k]];
+                }
+            }
+            for (k, &l) in chunk.iter().enumerate() {
+                for &a in &ambients {
+                    let b = 1.0 - a;
+                    let mut res = 0.0f32;
+                    for (s, f) in sums.iter().zip(&fixed) {
+                        let (s, [sy, syy, count]) = (s[k], *f);
+                        let ys = a * sy + b * s[0];
+                        let ss = a * a * count + 2.0 * a * b * s[1] + b * b * s[2];
+                        res += (syy - ys * ys / ss.max(1e-12)).max(0.0) / syy;
+                    }
+                    if res < best.0 {
+                        best = (res, l, a);
+                    }
                 }
             }
         }

@@ -268,7 +268,7 @@ pub fn segment(
     frame: &SceneFrame,
     planes: &[DetectedPlane],
     cfg: &SceneConfig,
-    sigma: &dyn Fn(f32) -> f32,
+    sigma: &impl Fn(f32) -> f32,
     fx: f32,
     level: Option<&[[f32; 3]]>,
 ) -> Segmentation {
@@ -338,8 +338,13 @@ pub fn segment(
     let on_floor_plane = |i: usize| {
         frame.ground == GroundSource::Floor && surface.points.valid(i) && points[i][2].abs() < floor_tol(i) && normals[i][2] > cos_plane
     };
+    // Only pixels by the floor's plane are asked, and only where the depth cannot tell a low
+    // thing from the floor (its tolerance there beyond the lowest thing kept): in a clean
+    // frame none is, and the paint is not measured.
+    let asked = |i: usize| surface.points.valid(i) && points[i][2].abs() < floor_tol(i) && floor_tol(i) > cfg.min_object_height;
     let floor_paint: Vec<bool> = {
-        let sample: Vec<usize> = (0..n_px).step_by(5).filter(|&i| on_floor_plane(i)).collect();
+        let sample: Vec<usize> =
+            if (0..n_px).any(asked) { (0..n_px).step_by(5).filter(|&i| on_floor_plane(i)).collect() } else { Vec::new() };
         if sample.len() < 100 {
             vec![true; n_px]
         } else {
@@ -354,11 +359,9 @@ pub fn segment(
             // Nor is a pixel far darker than the floor's darkest (its 1st percentile of
             // brightness, shade and all): a black box is as gray as a gray floor.
             let dark = FLOOR_SHADE * crate::shape::quantile(&mut sample.iter().map(|&i| chroma(i).1).collect::<Vec<f32>>(), 0.01);
-            // Only pixels by the floor's plane are asked, and only where the depth cannot tell
-            // a low thing from the floor (its tolerance there beyond the lowest thing kept).
             (0..n_px)
                 .map(|i| {
-                    !(surface.points.valid(i) && points[i][2].abs() < floor_tol(i) && floor_tol(i) > cfg.min_object_height) || {
+                    !asked(i) || {
                         let (d, sum) = dist(i);
                         d <= limit + CHROMA_NOISE / sum && sum >= dark
                     }
