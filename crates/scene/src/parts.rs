@@ -28,8 +28,8 @@ pub fn split(
     seat: Option<f32>,
     pixel_ids: &[u32],
     points: &[[f32; 3]],
-    is_top: &dyn Fn(u32) -> bool,
-    up: &dyn Fn(u32) -> bool,
+    is_top: &impl Fn(u32) -> bool,
+    up: &impl Fn(u32) -> bool,
     width: usize,
 ) -> Vec<Part> {
     let make = |name: &str, ids: Vec<u32>| {

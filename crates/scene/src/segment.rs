@@ -240,7 +240,7 @@ fn bounds_the_room(
     normal: Vec3,
     offset: f32,
     frame: &SceneFrame,
-    tol: &dyn Fn(usize) -> f32,
+    tol: &impl Fn(usize) -> f32,
     stride: usize,
 ) -> bool {
     let eye = frame.to_scene(&Vec3::zeros());
@@ -925,10 +925,10 @@ pub(crate) fn join_occluded(
     (w, h): (usize, usize),
     cam: &[[f32; 3]],
     points: &[[f32; 3]],
-    colours: &dyn Fn(usize) -> [u8; 3],
+    colours: &impl Fn(usize) -> [u8; 3],
     cfg: &SceneConfig,
-    sigma: &dyn Fn(f32) -> f32,
-    may_join: &dyn Fn(usize, usize) -> bool,
+    sigma: &(impl Fn(f32) -> f32 + ?Sized),
+    may_join: &impl Fn(usize, usize) -> bool,
 ) {
     if count < 2 {
         return;
@@ -1042,8 +1042,8 @@ fn peel_floor_spill(
     classes: &mut [Class],
     points: &[[f32; 3]],
     count: usize,
-    tol: &dyn Fn(usize) -> f32,
-    margin: &dyn Fn(usize) -> f32,
+    tol: &impl Fn(usize) -> f32,
+    margin: &impl Fn(usize) -> f32,
 ) {
     let mut above: Vec<Vec<usize>> = vec![Vec::new(); count + 1];
     let mut low: Vec<Vec<usize>> = vec![Vec::new(); count + 1];
