@@ -836,7 +836,7 @@ impl Scene {
             // (With one edge, the fit it replaces saw part of the width only.)
             let one_edge = (left.len() >= shape::MIN_EDGE_POINTS) != (right.len() >= shape::MIN_EDGE_POINTS);
             let most = if one_edge { ONE_EDGE_GROWTH } else { 2.0 };
-            if let Some((c, r)) = cylinder_from_outline(&pts, &left, &right, &side, camera, 1.0 / frame.intrinsics.fx) {
+            if let Some((c, r)) = cylinder_from_outline(&pts, &left, &right, &side, camera, 1.0 / frame.intrinsics.fx, o.noise) {
                 if r > 0.5 * o.size[0] / 2.0 && r < most * o.size[0] / 2.0 {
                     o.centre[0] = c.x;
                     o.centre[1] = c.y;
