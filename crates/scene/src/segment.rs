@@ -500,6 +500,9 @@ pub fn segment(
             top_px[*k as usize].push(i);
         }
     }
+    // Each top's paint, from all its pixels: a leg is told by it, not by the piece of the top
+    // it meets (a piece can be a pixel, its colour the noise's).
+    let top_paint: Vec<[u8; 3]> = top_px.iter().map(|px| crate::colour::mean(rgb.as_raw(), px.iter().copied()).unwrap_or([0; 3])).collect();
     let top_hulls: Vec<Vec<Vec2>> = top_px.into_iter().map(|px| hull_of(&points, px.into_iter())).collect();
 
     // Objects: grow over neighbours of one class that share a surface and a material, and
@@ -696,6 +699,7 @@ pub fn segment(
         // Under a top's outline; failing that, a leg behind the top, of its paint.
         let matches = |t: &&Stat, behind: bool| {
             let height = top_heights[t.top.unwrap_or(0) as usize];
+            let paint = top_paint[t.top.unwrap_or(0) as usize];
             // A leg: tall, from the floor up under the top. A rim: a band just under the top.
             // Of the table's paint under its top: legs (narrow, whole or cut up by occlusion
             // and dropout), and anything that reaches up to the top (its rim, with or without
@@ -712,13 +716,13 @@ pub fn segment(
                 if behind {
                     leg && s.zmin < 0.05 + 2.0 * sigma(s.range)
                         && inside(hull, s.centre, LEG_BEHIND_TOP)
-                        && compatible(s.mean, t.mean, cfg.max_chroma, cfg.max_brightness_ratio)
+                        && compatible(s.mean, paint, cfg.max_chroma, cfg.max_brightness_ratio)
                         && under_top(&comp[&s.root], height, hull) >= LEG_UNDER_TOP_PIXELS
                 } else {
                     inside(hull, s.centre, if s.span <= LEG_PIECE_SPAN + sigma(s.range) { 0.3 } else { 0.1 })
                 }
             };
-            s.zmax <= height + 0.03 && (leg || rim) && one_paint_apart(s.mean, t.mean, cfg.max_chroma) && placed()
+            s.zmax <= height + 0.03 && (leg || rim) && one_paint_apart(s.mean, paint, cfg.max_chroma) && placed()
         };
         let tops = || stats.iter().filter(|t| t.top.is_some());
         let from_floor = s.zmin < 0.05 + 2.0 * sigma(s.range) && s.span <= LEG_SPAN + 2.0 * sigma(s.range);
