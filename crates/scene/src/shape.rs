@@ -815,13 +815,7 @@ pub(crate) mod tests {
         // depth noise along each ray (seeded); rays 2 mrad apart.
         let (r, axis, camera, step) = (0.1f32, Vec2::new(0.2, 4.0), Vec3::new(0.0, 0.0, 1.5), 0.002f32);
         let mut gauss = normal_noise(0x0c11);
-        let hit = |az: f32, el: f32| {
-            let d = Vec3::new(az.cos() * el.cos(), az.sin() * el.cos(), el.sin());
-            let (o, dh) = (Vec2::new(camera.x, camera.y) - axis, Vec2::new(d.x, d.y));
-            let (a, b, c) = (dh.norm_squared(), 2.0 * o.dot(&dh), o.norm_squared() - r * r);
-            let disc = b * b - 4.0 * a * c;
-            (disc >= 0.0).then(|| (d, (-b - disc.sqrt()) / (2.0 * a)))
-        };
+        let hit = |az: f32, el: f32| cylinder_hit(axis, r, camera, az, el);
         let centre_az = axis.y.atan2(axis.x);
         let (mut pts, mut left, mut right, mut side) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for row in 0..40 {
@@ -868,17 +862,10 @@ pub(crate) mod tests {
         for row in 0..6 {
             let el = -0.4 + row as f32 * step;
             let first = pts.len();
-            for col in -30..=30 {
-                let az = centre_az + col as f32 * step;
-                let d = Vec3::new(az.cos() * el.cos(), az.sin() * el.cos(), el.sin());
-                let (o, dh) = (Vec2::new(camera.x, camera.y) - axis, Vec2::new(d.x, d.y));
-                let (a, b, c) = (dh.norm_squared(), 2.0 * o.dot(&dh), o.norm_squared() - r * r);
-                let disc = b * b - 4.0 * a * c;
-                // Seen up to the middle of the cylinder's width in the photo.
-                if disc < 0.0 || col > 7 {
-                    continue;
-                }
-                pts.push(camera + d * ((-b - disc.sqrt()) / (2.0 * a) + 0.015 * gauss()));
+            // Seen a little past the middle of the cylinder's width in the photo.
+            for col in -30..=7 {
+                let Some((d, t)) = cylinder_hit(axis, r, camera, centre_az + col as f32 * step, el) else { continue };
+                pts.push(camera + d * (t + 0.015 * gauss()));
             }
             if pts.len() > first {
                 left.push(pts[first]);
@@ -893,6 +880,16 @@ pub(crate) mod tests {
         let (c, radius) = cylinder_from_outline(&pts, &left, &[], &side, camera, step, 0.015).unwrap();
         assert!((radius - r).abs() < 0.1 * r, "radius {radius}");
         assert!((c - axis).norm() < 0.03, "axis {c:?}");
+    }
+
+    /// Where the ray from `camera` at azimuth `az` and elevation `el` first meets the upright
+    /// cylinder of radius `r` about `axis`: the ray's direction and the distance along it.
+    fn cylinder_hit(axis: Vec2, r: f32, camera: Vec3, az: f32, el: f32) -> Option<(Vec3, f32)> {
+        let d = Vec3::new(az.cos() * el.cos(), az.sin() * el.cos(), el.sin());
+        let (o, dh) = (Vec2::new(camera.x, camera.y) - axis, Vec2::new(d.x, d.y));
+        let (a, b, c) = (dh.norm_squared(), 2.0 * o.dot(&dh), o.norm_squared() - r * r);
+        let disc = b * b - 4.0 * a * c;
+        (disc >= 0.0).then(|| (d, (-b - disc.sqrt()) / (2.0 * a)))
     }
 
     /// Side pixels of an upright prism 3 m in front of a camera at the origin looking along

@@ -3,7 +3,7 @@
 use spatia_scene::{Object, ShapeClass};
 use spatia_synth::{Colour, ShapeKind};
 
-use crate::util::{Case, case, case_with, glimpsed_pixels, matched, matches, visible_pixels};
+use crate::util::{Case, case, case_sized, case_with, glimpsed_pixels, matched, matches, visible_pixels};
 
 fn shape_ok(truth: ShapeKind, got: ShapeClass, label: &str) -> bool {
     match truth {
@@ -286,6 +286,15 @@ fn assert_found_whole(seed: u64, noise: bool, truth: &str, shape: ShapeClass, mi
     assert_count(seed, noise);
 }
 
+/// The object of case `c` (of seed `seed`) that best overlaps the truth object named
+/// `truth`, asserting an IoU of at least `min_iou` and the scene's object count.
+fn assert_found_in<'a>(c: &'a Case, seed: u64, truth: &str, min_iou: f32) -> &'a Object {
+    let (o, iou, names) = found(c, truth);
+    assert!(iou >= min_iou, "seed {seed}: {truth} IoU {iou}: {names:?}");
+    assert_count_of(c, seed);
+    o
+}
+
 /// The shape of the scene's object that best overlaps the truth object named `truth` on
 /// seed `seed` with sensor noise, with the scene's object names for messages.
 fn noisy_shape(seed: u64, truth: &str) -> (ShapeClass, Vec<String>) {
@@ -344,8 +353,7 @@ fn a_far_table_whose_top_lost_half_its_depth_is_one_table() {
 // the three are one table.
 #[test]
 fn a_noisy_table_whose_legs_all_came_apart_is_one_table() {
-    let low = spatia_synth::SceneParams { width: 320, height: 240, ..Default::default() };
-    for (c, seed, name) in [(case(177, true), 177, "black table"), (case_with(28, true, &low), 28, "brown table")] {
+    for (c, seed, name) in [(case(177, true), 177, "black table"), (case_sized(28, true, (320, 240)), 28, "brown table")] {
         let (table, iou, names) = found(&c, name);
         assert_eq!(table.label, "table", "seed {seed}: {names:?}");
         assert!(iou >= 0.7, "seed {seed}: IoU {iou}: {names:?}");
@@ -394,9 +402,8 @@ fn a_noisy_low_box_by_a_far_tables_leg_is_split_off() {
     assert!(iou >= 0.9, "table IoU {iou}: {names:?}");
     let (b, iou, names) = found(&c, "black box");
     assert!(!std::ptr::eq(b, table) && iou >= 0.3, "box IoU {iou}: {names:?}");
-    let large = spatia_synth::SceneParams { width: 1280, height: 960, ..Default::default() };
     for seed in [14, 28] {
-        assert_count_of(&case_with(seed, true, &large), seed);
+        assert_count_of(&case_sized(seed, true, (1280, 960)), seed);
     }
 }
 
@@ -406,11 +413,9 @@ fn a_noisy_low_box_by_a_far_tables_leg_is_split_off() {
 // large enough to count). The split-off piece joins its other piece across the leg.
 #[test]
 fn a_box_cut_by_a_leg_of_its_paint_is_one_box() {
-    let wide = spatia_synth::SceneParams { width: 640, height: 360, ..Default::default() };
-    for c in [case(10, false), case_with(10, false, &wide)] {
-        let (b, iou, names) = found(&c, "black box");
-        assert!(b.shape == ShapeClass::Box && iou >= 0.95, "box IoU {iou}: {names:?}");
-        assert_count_of(&c, 10);
+    for c in [case(10, false), case_sized(10, false, (640, 360))] {
+        let b = assert_found_in(&c, 10, "black box", 0.95);
+        assert_eq!(b.shape, ShapeClass::Box);
     }
 }
 
@@ -421,12 +426,9 @@ fn a_box_cut_by_a_leg_of_its_paint_is_one_box() {
 // noise, IoU 0.56). A bare top merges with a table along a seam as a table does.
 #[test]
 fn a_noisy_far_tables_top_cut_along_its_rim_is_one_table() {
-    let wide = spatia_synth::SceneParams { width: 848, height: 480, ..Default::default() };
-    let c = case_with(20, true, &wide);
-    let (t, iou, names) = found(&c, "gray table");
-    assert!(iou >= 0.9, "table IoU {iou}: {names:?}");
+    let c = case_sized(20, true, (848, 480));
+    let t = assert_found_in(&c, 20, "gray table", 0.9);
     assert!((t.size[0].max(t.size[1]) - 1.41).abs() < 0.1, "table size {:?}", t.size);
-    assert_count_of(&c, 20);
 }
 
 // Regression (issue 3): the lower 27 cm of a brown table's back leg, its upper part hidden
@@ -463,11 +465,7 @@ fn a_noisy_low_box_of_another_paint_than_the_floor_is_no_ripple() {
 // and within its box in the room joins it.
 #[test]
 fn a_noisy_speckle_inside_a_things_outline_joins_it() {
-    let wide = spatia_synth::SceneParams { width: 848, height: 480, ..Default::default() };
-    let c = case_with(14, true, &wide);
-    let (_, iou, names) = found(&c, "black cylinder");
-    assert!(iou >= 0.95, "cylinder IoU {iou}: {names:?}");
-    assert_count_of(&c, 14);
+    assert_found_in(&case_sized(14, true, (848, 480)), 14, "black cylinder", 0.95);
 }
 
 // Regression (issue 3): a purple cylinder behind a black table's back leg (seed 26 at 848x480
@@ -477,11 +475,7 @@ fn a_noisy_speckle_inside_a_things_outline_joins_it() {
 // paint of all its top's pixels.
 #[test]
 fn a_thing_of_another_paint_by_a_tables_leg_is_no_leg() {
-    let wide = spatia_synth::SceneParams { width: 848, height: 480, ..Default::default() };
-    let c = case_with(26, true, &wide);
-    let (_, iou, names) = found(&c, "purple cylinder");
-    assert!(iou >= 0.8, "cylinder IoU {iou}: {names:?}");
-    assert_count_of(&c, 26);
+    assert_found_in(&case_sized(26, true, (848, 480)), 26, "purple cylinder", 0.8);
     assert_found_whole(211, true, "right pink sphere", ShapeClass::Sphere, 0.8);
 }
 
@@ -504,8 +498,7 @@ fn a_strip_of_wall_at_the_photos_edge_is_not_an_object() {
     for seed in [136, 184] {
         assert_count(seed, false);
     }
-    let low = spatia_synth::SceneParams { width: 320, height: 240, ..Default::default() };
-    assert_count_of(&case_with(26, false, &low), 26);
+    assert_count_of(&case_sized(26, false, (320, 240)), 26);
 }
 
 // Regression (issue 3): under noise the upper half of a black table's leg, hanging from its
@@ -657,9 +650,8 @@ fn assert_count(seed: u64, noise: bool) {
 // the image below 640x480.
 #[test]
 fn at_320x240_small_and_far_things_are_found() {
-    let params = spatia_synth::SceneParams { width: 320, height: 240, ..Default::default() };
     for seed in [10, 27] {
-        assert_count_of(&case_with(seed, false, &params), seed);
+        assert_count_of(&case_sized(seed, false, (320, 240)), seed);
     }
 }
 
@@ -670,8 +662,7 @@ fn at_320x240_small_and_far_things_are_found() {
 // loosely as a leg's and its top's.
 #[test]
 fn a_far_noisy_table_whose_rim_and_front_legs_came_apart_is_one_table() {
-    let params = spatia_synth::SceneParams { width: 1280, height: 960, ..Default::default() };
-    assert_count_of(&case_with(27, true, &params), 27);
+    assert_count_of(&case_sized(27, true, (1280, 960)), 27);
 }
 
 // Regression (issue 3): at 1280x960 the far wall's noisy pixels beyond its tolerance (at
@@ -679,8 +670,7 @@ fn a_far_noisy_table_whose_rim_and_front_legs_came_apart_is_one_table() {
 // wall, as no thing's do.
 #[test]
 fn noise_about_a_far_wall_is_not_a_table() {
-    let params = spatia_synth::SceneParams { width: 1280, height: 960, ..Default::default() };
-    assert_count_of(&case_with(18, true, &params), 18);
+    assert_count_of(&case_sized(18, true, (1280, 960)), 18);
 }
 
 fn assert_count_of(c: &Case, seed: u64) {

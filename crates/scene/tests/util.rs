@@ -49,6 +49,11 @@ pub fn case_with(seed: u64, noise: bool, params: &SceneParams) -> Case {
     Case { truth, render: view, scene, dir }
 }
 
+/// [`case`] at another image size (the same scene and field of view).
+pub fn case_sized(seed: u64, noise: bool, (width, height): (usize, usize)) -> Case {
+    case_with(seed, noise, &SceneParams { width, height, ..SceneParams::default() })
+}
+
 /// The generator's parameters: its defaults (640x480), or the image size in
 /// `SPATIA_QUALITY_SIZE` (`WxH`, for the report at other resolutions: the scenes and their
 /// cameras' fields of view stay those of the seed).
