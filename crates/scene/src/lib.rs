@@ -940,7 +940,26 @@ impl Scene {
                 camera.xy() + d.xy().normalize()
             };
             let ends = (x0 <= x1).then(|| (column_ray(x0), column_ray(x1)));
-            if let Some(b) = shape::sides_footprint(&side, ends, &edge, camera.xy(), o.noise, pixel) {
+            // Whether the outline's end column `x` is hidden: on most of its rows the next
+            // pixel or the one after, `step` outward, is in front of the object (or the
+            // photo ends there), so that its face runs on behind.
+            let hidden_end = |x: usize, step: isize| {
+                let (mut rows, mut behind) = (0, 0);
+                for &i in mask_pixels[k].iter().filter(|&&i| i % w == x) {
+                    rows += 1;
+                    let nearer = (1..=2).any(|d| {
+                        let nx = x as isize + step * d;
+                        if nx < 0 || nx >= w as isize {
+                            return d == 1;
+                        }
+                        !silhouette(o.id, 2.0 * o.noise, i, (i as isize + step * d) as usize)
+                    });
+                    behind += nearer as usize;
+                }
+                2 * behind > rows
+            };
+            let hidden = if x0 <= x1 { (hidden_end(x0, -1), hidden_end(x1, 1)) } else { (false, false) };
+            if let Some(b) = shape::sides_footprint(&side, ends, hidden, &edge, camera.xy(), o.noise, pixel) {
                 if o.noise < NOISY_DEPTH {
                     // Clean depth: the fit to the points is exact where they are and short
                     // where they are not (the far faces), the sides' measure reaches as far as
