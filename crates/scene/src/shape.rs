@@ -1165,7 +1165,7 @@ fn smallest_eigen(m: [f64; 3]) -> (f64, Vec2) {
 /// The footprint of a box under depth noise, from its sides and its top. The side
 /// pixels' positions are averaged per image column (as in [`section`]); the means are
 /// fitted by two lines at right angles, split where the columns cross from one face to the
-/// other, or by one line where that explains them about as well ([`TWO_FACES_MARGIN`]). Each line rests on tens of columns of tens of pixels,
+/// other (each line's offset then taken without the column either side of the split), or by one line where that explains them about as well ([`TWO_FACES_MARGIN`]). Each line rests on tens of columns of tens of pixels,
 /// so it is millimetres off where single points are centimetres. A face ends where its
 /// line meets the ray of the outline's outermost column on its side (`ends`: a point on
 /// each of the leftmost and rightmost columns' floor-plane rays, from the mask, as the
@@ -1244,7 +1244,10 @@ pub fn sides_footprint(
     let (origin, u, n, lu, ln) = match best {
         Some((_, split, u)) if two_faces => {
             let n = Vec2::new(-u.y, u.x);
-            let (ca, cb) = (cols.mean(0, split), cols.mean(split, k));
+            // The lines' offsets without the column either side of the split: a column
+            // across the corner, or one of face A's taken into face B by the noise, pulls a
+            // narrow face's line a centimetre along the other and lengthens it by more.
+            let (ca, cb) = (cols.mean(0, split - 1), cols.mean(split + 1, k));
             // Line A through ca along u, line B through cb along n: they cross at the
             // near corner (u and n are orthonormal).
             let corner = ca + u * (cb - ca).dot(&u);
