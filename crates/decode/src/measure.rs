@@ -99,7 +99,7 @@ pub fn measure(o: &Object, toks: &[&Token]) -> Measured {
         ShapeClass::Cylinder if n >= MIN_FIT_TOKENS => {
             let side: Vec<Vec2> =
                 toks.iter().filter(|t| t.normal[2].abs() < 0.5).map(|t| Vec2::new(t.centroid[0], t.centroid[1])).collect();
-            fit_circle(&side).map(|(c, r, _)| {
+            fit_circle(&side, o.noise).map(|(c, r, _)| {
                 let top = toks.iter().map(|t| t.centroid[2] + t.extent[2] / 2.0).fold(f32::MIN, f32::max);
                 let h = top - base;
                 ([c.x, c.y, base + h / 2.0], [2.0 * r, 2.0 * r, h], 0.0)
