@@ -120,9 +120,9 @@ pub fn fit_sphere(pts: &[Vec3]) -> Option<(Vec3, f32, f32)> {
 }
 
 /// Least-squares circle in the floor plane through the points of the upright sides, refitted
-/// (up to [`CIRCLE_REFITS`] times) to the points that miss the last fit by no more than
-/// [`CIRCLE_OUTLIER`] times its median miss (and [`NOISE_OUTLIER`] times `noise`, the depth
-/// noise's standard deviation, and [`MIN_CIRCLE_OUTLIER`]): a few points of a
+/// (up to `CIRCLE_REFITS` times) to the points that miss the last fit by no more than
+/// `CIRCLE_OUTLIER` times its median miss (and `NOISE_OUTLIER` times `noise`, the depth
+/// noise's standard deviation, and `MIN_CIRCLE_OUTLIER`): a few points of a
 /// top's rim whose normals lean out, inside the circle, pulled a clean cylinder's radius
 /// 13 % short (generated seeds 173, 184, 242). Returns the centre, radius and the median
 /// miss of all the points.

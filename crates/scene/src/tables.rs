@@ -432,7 +432,9 @@ fn join_split_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, split
 /// is merged into the table's. So is a leg's upper part whose lower part noise took: hanging
 /// from the top (its highest point within 3 cm and twice the noise of the top's height),
 /// [`LEG_HANGING`] of the table's height long or more, [`LEG_SLENDERNESS`] times as tall
-/// as wide, within the table's rectangle (generated seeds 208 and 243 with noise). A top
+/// as wide, within the table's rectangle (generated seeds 208 and 243 with noise). The
+/// rectangle is the top's seen part, and a leg may stand up to [`LEG_BEHIND_TOP`] behind it
+/// from the camera (320x240 seeds 1 and 29 with noise: the top's far part hidden). A top
 /// that lost all its legs so ([`bare_top`]) takes them as a table does, and is one then.
 /// `tables` caches which groups are tables.
 fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) {
@@ -527,8 +529,16 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
             }
             segment::denoised_span(sum, second, ids.len(), noise) <= segment::LEG_SPAN + 2.0 * noise
         };
+        // Within the top's rectangle, or behind it from the camera by up to
+        // [`LEG_BEHIND_TOP`]: the far part of a top is often hidden by what stands on it
+        // (or lost to noise), and its back legs stand under what is not seen.
+        let sight = (centre - pc.eye.xy()).try_normalize(1e-9).unwrap_or(Vec2::y());
+        let under = |rect: &[Vec2]| {
+            let steps = (LEG_BEHIND_TOP / LEG_BEHIND_STEP).round() as usize;
+            (0..=steps).any(|s| inside(rect, centre - sight * (s as f32 * LEG_BEHIND_STEP), 0.1 + 2.0 * noise))
+        };
         let table = tops.iter().find(|t| {
-            let upright = slender(LEG_SLENDERNESS) && inside(&t.rect, centre, 0.1 + 2.0 * noise);
+            let upright = slender(LEG_SLENDERNESS) && under(&t.rect);
             zhi <= t.height + 0.03 + 2.0 * noise
                 && colour::one_paint_apart(own, t.paint, cfg.max_chroma)
                 && if grounded {
@@ -640,6 +650,12 @@ fn join_top_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pi
 /// The least share of its table's height a leg's upper part hanging from the top and
 /// standing apart spans (see [`join_lost_legs`]).
 const LEG_HANGING: f32 = 0.4;
+
+/// See [`join_lost_legs`]: how far behind its top's seen rectangle a leg may stand, and in
+/// what steps that is looked along, metres.
+const LEG_BEHIND_TOP: f32 = 0.3;
+/// See [`LEG_BEHIND_TOP`].
+const LEG_BEHIND_STEP: f32 = 0.05;
 
 /// A table's top and its rim (apron) lie within this of its highest point, metres.
 const LEG_BELOW_TOP: f32 = 0.15;
