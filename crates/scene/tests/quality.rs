@@ -159,11 +159,12 @@ fn noisy_scenes_match_the_truth() {
     // The light from the fitted shapes' normals (issue 3: 0.971 from the noisy normals).
     assert!(st.rate(st.colour_ok) >= 0.98, "colour {}", st.rate(st.colour_ok));
     assert!(st.rate(st.support_ok) >= 0.98, "support {}", st.rate(st.support_ok));
-    assert!(st.rate(st.shape_ok) >= 0.91, "shape {}", st.rate(st.shape_ok));
+    assert!(st.rate(st.shape_ok) >= 0.94, "shape {}", st.rate(st.shape_ok));
     // Heights from supports and mask edges, tables' tops without their rims, found by
     // height where they were not supports and held over their legs, boxes seen on two
-    // faces from the faces' lines (issue 3: 0.69 from the highest and lowest points).
-    assert!(st.rate(st.size_ok) >= 0.84, "size and centre {}", st.rate(st.size_ok));
+    // faces from the faces' lines, faces hidden at an end reaching as far as the top
+    // (issue 3: 0.69 from the highest and lowest points; 0.923 now).
+    assert!(st.rate(st.size_ok) >= 0.90, "size and centre {}", st.rate(st.size_ok));
 }
 
 #[test]
