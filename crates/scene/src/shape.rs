@@ -1302,13 +1302,10 @@ pub fn sides_footprint(
             let (first, last) = ends.unwrap_or((cols.means[0].0, cols.means[k - 1].0));
             // A face whose end is hidden runs on behind what hides it: the ray gives its
             // least extent, and the top, where seen beyond it, the rest.
-            let extent = |end: Vec2, dir: Vec2, inner: Vec2, hidden: bool| {
-                let seen = meet(end, corner, dir).map(|e| (e - corner).dot(&inner));
-                let top = reach(corner, inner);
-                match (seen, top) {
-                    (Some(a), Some(b)) if hidden => Some(a.max(b)),
-                    (a, b) => a.or(b),
-                }
+            let extent = |end: Vec2, dir: Vec2, inner: Vec2, hidden: bool| match meet(end, corner, dir).map(|e| (e - corner).dot(&inner)) {
+                Some(seen) if hidden => Some(reach(corner, inner).map_or(seen, |top| seen.max(top))),
+                Some(seen) => Some(seen),
+                None => reach(corner, inner),
             };
             let la = extent(first, u, iu, hidden.0)?;
             let lb = extent(last, n, iv, hidden.1)?;
