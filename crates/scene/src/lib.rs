@@ -449,38 +449,47 @@ impl Scene {
                     continue;
                 }
             }
-            // First pass without the support height; resting objects are refitted below.
             let noise = sigma(ids.iter().map(|&i| surface.points.as_slice()[i as usize][2]).sum::<f32>() / ids.len() as f32);
-            let Some(mut f) = shape::fit_in_box(&points, &normals, noise, true, &b) else { continue };
-            // A sphere's outline is a circle: something else that a sphere happens to fit (a
-            // cluttered shelf) is refitted without the sphere. Noisier depth and colour make
-            // outlines ragged; there noisy spheres are sized from their masks' outline below.
-            if f.class == ShapeClass::Sphere && noise < CLEAN_DEPTH {
-                let near = 2.0 * noise;
-                let mut rays = Vec::with_capacity(ids.len());
-                let mut outline = Vec::with_capacity(ids.len());
-                for &i in ids {
-                    let i = i as usize;
-                    let p = v3(cam[i]);
-                    let (x, y) = (i % w, i / w);
-                    let beyond = |j: usize| beside_outline(*key, near, i, j);
-                    outline.push(
-                        (x > 0 && beyond(i - 1))
-                            || (x + 1 < w && beyond(i + 1))
-                            || (y > 0 && beyond(i - w))
-                            || (y + 1 < h && beyond(i + w)),
-                    );
-                    rays.push(p.normalize());
+            // Furniture's shape is its own (a footprint up to its top, below): no sphere,
+            // cylinder or box is fitted to it (a table's were a third of the time of the fits).
+            // The rest: a first pass without the support height; resting objects are refitted
+            // below.
+            let furniture = is_table || seat.is_some();
+            let fitted = if furniture {
+                None
+            } else {
+                let Some(mut f) = shape::fit_in_box(&points, &normals, noise, true, &b) else { continue };
+                // A sphere's outline is a circle: something else that a sphere happens to fit (a
+                // cluttered shelf) is refitted without the sphere. Noisier depth and colour make
+                // outlines ragged; there noisy spheres are sized from their masks' outline below.
+                if f.class == ShapeClass::Sphere && noise < CLEAN_DEPTH {
+                    let near = 2.0 * noise;
+                    let mut rays = Vec::with_capacity(ids.len());
+                    let mut outline = Vec::with_capacity(ids.len());
+                    for &i in ids {
+                        let i = i as usize;
+                        let p = v3(cam[i]);
+                        let (x, y) = (i % w, i / w);
+                        let beyond = |j: usize| beside_outline(*key, near, i, j);
+                        outline.push(
+                            (x > 0 && beyond(i - 1))
+                                || (x + 1 < w && beyond(i + 1))
+                                || (y > 0 && beyond(i - w))
+                                || (y + 1 < h && beyond(i + w)),
+                        );
+                        rays.push(p.normalize());
+                    }
+                    let cone = outline_cone(&rays, &outline, 1.0 / frame.intrinsics.fx);
+                    if cone.is_some_and(|c| c.deviation > ROUND_OUTLINE) {
+                        let Some(g) = shape::fit_in_box(&points, &normals, noise, false, &b) else { continue };
+                        f = g;
+                    }
                 }
-                let cone = outline_cone(&rays, &outline, 1.0 / frame.intrinsics.fx);
-                if cone.is_some_and(|c| c.deviation > ROUND_OUTLINE) {
-                    let Some(g) = shape::fit_in_box(&points, &normals, noise, false, &b) else { continue };
-                    f = g;
-                }
-            }
+                Some(f)
+            };
             let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
             let rgb = representative(&mut colours.clone());
-            let shape = if is_table || seat.is_some() { ShapeClass::Other } else { f.class };
+            let shape = fitted.map_or(ShapeClass::Other, |f| f.class);
             let parts = parts::split(shape, is_table, seat, ids, &seg.points, &is_top, &up, w);
             // Furniture stands on the floor, up to its highest point, with the footprint of its
             // points from height `from` up (floor beside a leg's foot can join the leg and
@@ -494,13 +503,15 @@ impl Scene {
                     centre: Vec3::new(fp.centre.x, fp.centre.y, top / 2.0),
                     size: Vec3::new(fp.half.x * 2.0, fp.half.y * 2.0, top),
                     yaw_deg: fp.yaw_deg(),
-                    residual: f.residual,
+                    residual: 0.0, // (its points' distance from it, taken below)
                 }
             };
-            let fit_obj = if let Some(seat) = seat {
+            let fit_obj = if let Some(f) = fitted {
+                f
+            } else if let Some(seat) = seat {
                 // A chair's footprint: its seat's and back's.
                 standing(seat - 0.1)
-            } else if is_table {
+            } else {
                 // A table's: its top's and upper legs'.
                 let mut fb = standing(TABLE_FOOTPRINT_FROM * top);
                 // With noisy depth the top's outline, from its pixels' directions, is truer
@@ -537,9 +548,9 @@ impl Scene {
                     }
                 }
                 fb
-            } else {
-                f
             };
+            // Furniture's residual: its points' from the box it is given.
+            let fit_obj = if fitted.is_some() { fit_obj } else { Fit { residual: shape::box_residual(&points, &fit_obj), ..fit_obj } };
             let label = user_labels.get(key).cloned().unwrap_or_else(|| {
                 if seat.is_some() {
                     "chair".into()

@@ -281,6 +281,15 @@ pub(crate) fn quantile(v: &mut [f32], q: f32) -> f32 {
     *v.select_nth_unstable_by(k, f32::total_cmp).1
 }
 
+/// The median distance of `points` from the surface of the upright box of `fit` (its
+/// centre, size and yaw).
+pub(crate) fn box_residual(points: &[[f32; 3]], fit: &Fit) -> f32 {
+    let (s, c) = fit.yaw_deg.to_radians().sin_cos();
+    let half = fit.size / 2.0;
+    let b = Obb::upright(Vec2::new(c, s), fit.centre.xy(), half.xy(), fit.centre.z - half.z, fit.centre.z + half.z);
+    median(points.iter().map(|p| box_distance(&b, &v3(*p))).collect())
+}
+
 /// Distance from a point to the surface of a box.
 fn box_distance(b: &Obb, p: &Vec3) -> f32 {
     let d = p - b.centre;

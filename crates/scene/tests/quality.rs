@@ -1055,3 +1055,26 @@ fn a_chair_whose_legs_are_hidden_is_still_a_chair() {
         assert!((got - want).abs() <= 0.1 * want, "seed {seed}: height {got} vs {want}");
     }
 }
+
+// Regression (issue 3): a table is given no sphere, cylinder or box fit (its shape is its
+// footprint up to its top); its residual is its points' median distance from that box.
+#[test]
+fn a_tables_residual_is_its_points_distance_from_its_box() {
+    let c = case(3, false);
+    let table = c.scene.objects.iter().find(|o| o.label == "table").expect("seed 3 has a table");
+    let (s, co) = table.yaw_deg.to_radians().sin_cos();
+    let mut d: Vec<f32> = table
+        .points
+        .iter()
+        .map(|p| {
+            let r = [p[0] - table.centre[0], p[1] - table.centre[1], p[2] - table.centre[2]];
+            let along = [(r[0] * co + r[1] * s).abs(), (-r[0] * s + r[1] * co).abs(), r[2].abs()];
+            let q: Vec<f32> = (0..3).map(|k| along[k] - table.size[k] / 2.0).collect();
+            let outside = q.iter().map(|v| v.max(0.0).powi(2)).sum::<f32>().sqrt();
+            outside + q.iter().copied().fold(f32::MIN, f32::max).min(0.0).abs()
+        })
+        .collect();
+    d.sort_by(f32::total_cmp);
+    let median = d[d.len() / 2];
+    assert!((table.fit_residual - median).abs() < 1e-4 && median < 0.01, "{} against {median}", table.fit_residual);
+}
