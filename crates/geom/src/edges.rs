@@ -76,6 +76,18 @@ impl JumpRule {
     }
 }
 
+/// [`JumpRule::broken_inverse`] with every test taken (no branch: a row's edges go through
+/// it in vector lanes); the same answer for every input.
+#[inline(always)]
+fn broken_lanes(rule: &JumpRule, before: f32, up: f32, uq: f32, after: f32) -> bool {
+    let um = up.max(uq);
+    let base = rule.abs * um * um + rule.per_m2;
+    let d = uq - up;
+    let tol = base + rule.ramp_rel * d.abs();
+    let ramp = ((d - (up - before)).abs() <= tol) & ((d - (after - uq)).abs() <= tol);
+    (up <= 0.0) | (uq <= 0.0) | ((d.abs() > base) & ((before <= 0.0) | (after <= 0.0) | !ramp))
+}
+
 #[inline]
 fn inverse(z: f32) -> f32 {
     if z > 0.0 { 1.0 / z } else { 0.0 }
@@ -100,27 +112,28 @@ impl DepthEdges {
     pub fn from_depth(depth: &DepthMap, rule: &JumpRule) -> Self {
         let (w, h) = (depth.width(), depth.height());
         let u: Vec<f32> = depth.as_slice().iter().map(|&z| inverse(z)).collect();
-        let at = |i: isize| if i >= 0 && (i as usize) < u.len() { u[i as usize] } else { 0.0 };
         let mut flags = vec![RIGHT | DOWN; w * h];
+        // Each edge's test is taken whole, without the rule's early answers, so that a row is
+        // tested in vector lanes (the same answers: see [`broken_lanes`]).
+        // (All bits where broken; all but `bit` where not.)
+        let keep = |broken: bool, bit: u8| !(bit & u8::from(broken).wrapping_sub(1));
         for y in 0..h {
             let row = &u[y * w..(y + 1) * w];
+            let out = &mut flags[y * w..(y + 1) * w];
             for x in 0..w.saturating_sub(1) {
                 let before = if x > 0 { row[x - 1] } else { 0.0 };
                 let after = if x + 2 < w { row[x + 2] } else { 0.0 };
-                if !rule.broken_inverse(before, row[x], row[x + 1], after) {
-                    flags[y * w + x] &= !RIGHT;
-                }
+                out[x] &= keep(broken_lanes(rule, before, row[x], row[x + 1], after), RIGHT);
             }
         }
+        let zeros = vec![0.0f32; w];
         for y in 0..h.saturating_sub(1) {
-            for x in 0..w {
-                let i = (y * w + x) as isize;
-                let (wi, last) = (w as isize, y + 2 >= h);
-                let before = if y > 0 { at(i - wi) } else { 0.0 };
-                let after = if last { 0.0 } else { at(i + 2 * wi) };
-                if !rule.broken_inverse(before, u[i as usize], u[(i + wi) as usize], after) {
-                    flags[i as usize] &= !DOWN;
-                }
+            let before = if y > 0 { &u[(y - 1) * w..y * w] } else { &zeros[..] };
+            let (p, q) = (&u[y * w..(y + 1) * w], &u[(y + 1) * w..(y + 2) * w]);
+            let after = if y + 2 < h { &u[(y + 2) * w..(y + 3) * w] } else { &zeros[..] };
+            let out = &mut flags[y * w..(y + 1) * w];
+            for ((o, (&b, &up)), (&uq, &a)) in out.iter_mut().zip(before.iter().zip(p)).zip(q.iter().zip(after)) {
+                *o &= keep(broken_lanes(rule, b, up, uq, a), DOWN);
             }
         }
         DepthEdges { width: w, height: h, flags }
@@ -186,6 +199,33 @@ impl DepthEdges {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_branchless_test_answers_as_the_rule_does() {
+        // Depths near one another (steps within and beyond the noise, ramps kept and
+        // broken) and unknown ones, from a seeded xorshift.
+        let rule = JumpRule::default();
+        let mut state = 0x2545_f491_u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        let mut broken = 0;
+        for _ in 0..200_000 {
+            let base = 0.3 + (next() % 8000) as f32 / 1000.0;
+            let z: [f32; 4] = std::array::from_fn(|_| {
+                let r = next();
+                if r % 11 == 0 { 0.0 } else { base + ((r >> 8) % 400) as f32 / 1000.0 - 0.2 }
+            });
+            let u = z.map(inverse);
+            let want = rule.broken_inverse(u[0], u[1], u[2], u[3]);
+            assert_eq!(broken_lanes(&rule, u[0], u[1], u[2], u[3]), want, "{z:?}");
+            broken += usize::from(want);
+        }
+        assert!((20_000..180_000).contains(&broken), "{broken}");
+    }
 
     #[test]
     fn grazing_plane_stays_connected_but_a_silhouette_breaks() {

@@ -17,31 +17,39 @@ pub fn grid_normals(points: &PointGrid, edges: &DepthEdges) -> Vec<[f32; 3]> {
     // Filled in order rather than zeroed up front: a zeroed allocation of this size comes
     // straight from the kernel and page-faults on every write, a plain one can be reused.
     let mut out = Vec::with_capacity(w * h);
-    // Row by row: a pixel's column and row come from the loops, not from dividing its index.
+    // First the cross products, row by row (a pixel's column and row come from the loops,
+    // not from dividing its index); then their lengths in a pass of their own, where the
+    // square roots and divisions of neighbouring pixels overlap (in one loop with the
+    // tangents they waited on each other: half the time).
     for y in 0..h {
         for x in 0..w {
             let i = y * w + x;
-            let p = pts[i];
-            if p[2] <= 0.0 {
+            if pts[i][2] <= 0.0 {
                 out.push([0.0; 3]);
                 continue;
             }
-            let mut n = match tangents_at(pts, flags, w, h, x, y) {
+            out.push(match tangents_at(pts, flags, w, h, x, y) {
                 // tv x th faces the camera for a surface seen head-on.
                 [Some(th), Some(tv)] => [tv[1] * th[2] - tv[2] * th[1], tv[2] * th[0] - tv[0] * th[2], tv[0] * th[1] - tv[1] * th[0]],
                 _ => [0.0; 3],
-            };
-            let mut len2 = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
-            if len2.is_nan() || len2 <= 1e-30 {
-                n = [-p[0], -p[1], -p[2]];
-                len2 = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
-            }
-            let mut inv = 1.0 / len2.sqrt();
-            if n[0] * p[0] + n[1] * p[1] + n[2] * p[2] > 0.0 {
-                inv = -inv;
-            }
-            out.push([n[0] * inv, n[1] * inv, n[2] * inv]);
+            });
         }
+    }
+    for (n, p) in out.iter_mut().zip(pts) {
+        if p[2] <= 0.0 {
+            continue;
+        }
+        let mut m = *n;
+        let mut len2 = m[0] * m[0] + m[1] * m[1] + m[2] * m[2];
+        if len2.is_nan() || len2 <= 1e-30 {
+            m = [-p[0], -p[1], -p[2]];
+            len2 = m[0] * m[0] + m[1] * m[1] + m[2] * m[2];
+        }
+        let mut inv = 1.0 / len2.sqrt();
+        if m[0] * p[0] + m[1] * p[1] + m[2] * p[2] > 0.0 {
+            inv = -inv;
+        }
+        *n = [m[0] * inv, m[1] * inv, m[2] * inv];
     }
     out
 }
