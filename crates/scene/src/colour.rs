@@ -100,12 +100,27 @@ pub fn representative(pixels: &mut [[u8; 3]]) -> [u8; 3] {
         return [0, 0, 0];
     }
     let luma = |p: &[u8; 3]| 299 * p[0] as u32 + 587 * p[1] as u32 + 114 * p[2] as u32;
-    pixels.sort_unstable_by_key(|p| std::cmp::Reverse(luma(p)));
-    let top = &pixels[..pixels.len().div_ceil(4)];
+    // The brightest quarter, and each channel's median in it, in linear time (a table's
+    // pixels sorted took a third of a millisecond).
+    let k = pixels.len().div_ceil(4);
+    if k < pixels.len() {
+        pixels.select_nth_unstable_by_key(k - 1, |p| std::cmp::Reverse(luma(p)));
+    }
+    let top = &pixels[..k];
     let channel = |c: usize| {
-        let mut v: Vec<u8> = top.iter().map(|p| p[c]).collect();
-        v.sort_unstable();
-        v[v.len() / 2]
+        let mut counts = [0usize; 256];
+        for p in top {
+            counts[p[c] as usize] += 1;
+        }
+        // The value of rank len / 2, counting from 0.
+        let mut below = 0;
+        for (v, &n) in counts.iter().enumerate() {
+            below += n;
+            if below > top.len() / 2 {
+                return v as u8;
+            }
+        }
+        u8::MAX
     };
     [channel(0), channel(1), channel(2)]
 }
@@ -236,6 +251,36 @@ fn hued(a: [u8; 3]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_representative_is_the_median_of_the_brightest_quarter() {
+        // Two faces (a lit one and one in shade, with noise), from a seeded xorshift; the
+        // brightest quarter by luma and each channel's median in it, by sorting.
+        let mut state = 0x1234_5678_u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        for n in [1usize, 2, 3, 7, 40, 1001] {
+            let mut px: Vec<[u8; 3]> = (0..n)
+                .map(|k| {
+                    let base = if k % 3 == 0 { [200u8, 60, 40] } else { [90, 30, 20] };
+                    base.map(|c| c.saturating_add((next() % 25) as u8))
+                })
+                .collect();
+            let mut sorted = px.clone();
+            sorted.sort_by_key(|p| std::cmp::Reverse(299 * p[0] as u32 + 587 * p[1] as u32 + 114 * p[2] as u32));
+            let top = &sorted[..n.div_ceil(4)];
+            let want = [0, 1, 2].map(|c| {
+                let mut v: Vec<u8> = top.iter().map(|p| p[c]).collect();
+                v.sort_unstable();
+                v[v.len() / 2]
+            });
+            assert_eq!(representative(&mut px), want, "{n} pixels");
+        }
+    }
 
     #[test]
     fn a_hue_in_shade_is_one_paint_and_a_gray_beside_black_is_not() {

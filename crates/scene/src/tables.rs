@@ -271,16 +271,18 @@ fn split_off_things_under_tables(groups: &mut Groups, tables: &mut HashMap<u32, 
         let near_leg = |q: [f32; 3]| {
             let (cx, cy) = cell(q);
             let v = Vec2::new(q[0], q[1]);
-            (-1..=1).any(|dx| (-1..=1).any(|dy| legs.get(&(cx + dx, cy + dy)).is_some_and(|c| c.iter().any(|l| (l - v).norm() <= reach))))
+            // (Its own cell first: most points asked are a leg's.)
+            const AROUND: [(i64, i64); 9] = [(0, 0), (-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)];
+            AROUND.iter().any(|(dx, dy)| legs.get(&(cx + dx, cy + dy)).is_some_and(|c| c.iter().any(|l| (l - v).norm() <= reach)))
         };
-        let apart: HashSet<u32> = ids.iter().copied().filter(|&i| p(i)[2] < lo && !near_leg(p(i))).collect();
+        let apart: Vec<u32> = ids.iter().copied().filter(|&i| p(i)[2] < lo && !near_leg(p(i))).collect();
         if apart.len() < pc.pixels(SPLIT_PIXELS) {
             continue;
         }
         // Connected in the floor plane (cells of the reach, 8-neighbours: a thing cut in two
         // in the photo by a leg in front of it stays whole), each piece on its own.
         let mut cells: HashMap<(i64, i64), Vec<u32>> = Default::default();
-        for &i in ids.iter().filter(|i| apart.contains(i)) {
+        for &i in &apart {
             cells.entry(cell(p(i))).or_default().push(i);
         }
         let mut seen: HashSet<(i64, i64)> = Default::default();
@@ -453,23 +455,28 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
         .filter(|(k, ids)| ids.len() >= pc.pixels(50) && (is_table(tables, **k, ids, pc) || bare_top(ids, pc)))
         .map(|(k, _)| *k)
         .collect();
-    let tops: Vec<Top> = keys
-        .into_iter()
-        .map(|key| {
-            let ids = &groups[&key];
-            let height = pc.top_height(ids);
-            let hull = pc.top_outline(ids, height);
-            let pts: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).filter(|p| p[2] > 0.1 * height).collect();
-            let rect = Obb::gravity_aligned(&pts).map_or_else(|| hull.clone(), |b| b.footprint().to_vec());
-            Top { key, height, hull, rect, paint: pc.group_paint(ids) }
-        })
-        .collect();
-    if tops.is_empty() {
+    if keys.is_empty() {
         return;
     }
+    // (Taken when a piece first passes for a leg by its own shape: most frames have none.)
+    let tops = std::cell::OnceCell::new();
+    let tops = || -> &Vec<Top> {
+        tops.get_or_init(|| {
+            keys.iter()
+                .map(|&key| {
+                    let ids = &groups[&key];
+                    let height = pc.top_height(ids);
+                    let hull = pc.top_outline(ids, height);
+                    let pts: Vec<[f32; 3]> = ids.iter().map(|&i| seg.points[i as usize]).filter(|p| p[2] > 0.1 * height).collect();
+                    let rect = Obb::gravity_aligned(&pts).map_or_else(|| hull.clone(), |b| b.footprint().to_vec());
+                    Top { key, height, hull, rect, paint: pc.group_paint(ids) }
+                })
+                .collect()
+        })
+    };
     let mut joined = Vec::new();
     for (key, ids) in groups.iter() {
-        if ids.len() < pc.pixels(20) || tables.get(key).copied().unwrap_or(false) || tops.iter().any(|t| t.key == *key) {
+        if ids.len() < pc.pixels(20) || tables.get(key).copied().unwrap_or(false) || keys.contains(key) {
             continue;
         }
         let noise = pc.noise(ids);
@@ -537,7 +544,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
             let steps = (LEG_BEHIND_TOP / LEG_BEHIND_STEP).round() as usize;
             (0..=steps).any(|s| inside(rect, centre - sight * (s as f32 * LEG_BEHIND_STEP), 0.1 + 2.0 * noise))
         };
-        let table = tops.iter().find(|t| {
+        let table = tops().iter().find(|t| {
             let upright = slender(LEG_SLENDERNESS) && under(&t.rect);
             zhi <= t.height + 0.03 + 2.0 * noise
                 && colour::one_paint_apart(own, t.paint, cfg.max_chroma)
@@ -707,25 +714,32 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
     let n = cam.len();
     let high = |key: u32, i: usize| heights.get(key as usize).is_some_and(|&h| seg.points[i][2] >= h - 0.1);
     let mut seams: BTreeMap<(u32, u32), usize> = Default::default();
-    for i in 0..n {
+    // (Over the tables' pixels: the object numbers are theirs, see `sync`.)
+    let table_px = groups.iter().filter(|(k, _)| !heights[**k as usize].is_nan()).flat_map(|(_, ids)| ids.iter().map(|&i| i as usize));
+    for i in table_px {
         let a = seg.objects[i];
         if !high(a, i) {
             continue;
         }
+        let agree = 0.02 + 3.0 * sigma(cam[i][2]);
         for step in [1, w] {
             for gap in 1..=TABLE_SEAM_HIDDEN {
                 let j = i + gap * step;
                 if j >= n || (step == 1 && j / w != i / w) {
                     break;
                 }
+                let b = seg.objects[j];
+                // (Most pixels: the next one is of the same top.)
+                if b == a && cam[j][2] > 0.0 {
+                    break;
+                }
                 // Across pixels without depth (at most two) or of a thing in front (on the
                 // top, hiding the seam).
-                let near = cam[i][2] - cam[j][2] > 0.02 + 3.0 * sigma(cam[i][2]) && seg.objects[j] != a;
+                let near = cam[i][2] - cam[j][2] > agree && b != a;
                 if cam[j][2] <= 0.0 && gap <= 3 || cam[j][2] > 0.0 && near {
                     continue;
                 }
-                let b = seg.objects[j];
-                if b != a && high(b, j) && (cam[i][2] - cam[j][2]).abs() <= 0.02 + 3.0 * sigma(cam[i][2]) {
+                if b != a && high(b, j) && (cam[i][2] - cam[j][2]).abs() <= agree {
                     *seams.entry((a.min(b), a.max(b))).or_default() += 1;
                 }
                 break;
