@@ -1033,8 +1033,11 @@ impl Scene {
                 }
                 // The shading of the object's brightest quarter, whose colour names it.
                 let mut lit: Vec<(f32, f32)> = normals.iter().zip(&o.colours).map(|(n, c)| (light::luminance(*c), l.shading(*n))).collect();
-                lit.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+                // (Selected, not sorted: a table's pixels sorted took half a millisecond.)
                 let top = lit.len().div_ceil(4);
+                if top > 0 && top < lit.len() {
+                    lit.select_nth_unstable_by(top - 1, |a, b| b.0.total_cmp(&a.0));
+                }
                 let shading = shape::median(lit[..top].iter().map(|p| p.1).collect());
                 // Only a thing in shade is renamed: the light, as estimated, reaches its
                 // brightest quarter at under half strength, and either its brightness is the
