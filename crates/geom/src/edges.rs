@@ -203,22 +203,14 @@ mod tests {
     #[test]
     fn the_branchless_test_answers_as_the_rule_does() {
         // Depths near one another (steps within and beyond the noise, ramps kept and
-        // broken) and unknown ones, from a seeded xorshift.
+        // broken) and unknown ones, seeded.
+        use rand::{Rng, SeedableRng};
         let rule = JumpRule::default();
-        let mut state = 0x2545_f491_u32;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state
-        };
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         let mut broken = 0;
         for _ in 0..200_000 {
-            let base = 0.3 + (next() % 8000) as f32 / 1000.0;
-            let z: [f32; 4] = std::array::from_fn(|_| {
-                let r = next();
-                if r % 11 == 0 { 0.0 } else { base + ((r >> 8) % 400) as f32 / 1000.0 - 0.2 }
-            });
+            let base = rng.random_range(0.3..8.3f32);
+            let z: [f32; 4] = std::array::from_fn(|_| if rng.random_ratio(1, 11) { 0.0 } else { base + rng.random_range(-0.2..0.2f32) });
             let u = z.map(inverse);
             let want = rule.broken_inverse(u[0], u[1], u[2], u[3]);
             assert_eq!(broken_lanes(&rule, u[0], u[1], u[2], u[3]), want, "{z:?}");

@@ -102,11 +102,7 @@ pub fn representative(pixels: &mut [[u8; 3]]) -> [u8; 3] {
     let luma = |p: &[u8; 3]| 299 * p[0] as u32 + 587 * p[1] as u32 + 114 * p[2] as u32;
     // The brightest quarter, and each channel's median in it, in linear time (a table's
     // pixels sorted took a third of a millisecond).
-    let k = pixels.len().div_ceil(4);
-    if k < pixels.len() {
-        pixels.select_nth_unstable_by_key(k - 1, |p| std::cmp::Reverse(luma(p)));
-    }
-    let top = &pixels[..k];
+    let top = brightest_quarter(pixels, |a, b| luma(b).cmp(&luma(a)));
     let channel = |c: usize| {
         let mut counts = [0usize; 256];
         for p in top {
@@ -123,6 +119,16 @@ pub fn representative(pixels: &mut [[u8; 3]]) -> [u8; 3] {
         u8::MAX
     };
     [channel(0), channel(1), channel(2)]
+}
+
+/// The first quarter (rounded up) of `items` in the order `cmp` (brightest first), in no
+/// order within it: selected, not sorted.
+pub(crate) fn brightest_quarter<T>(items: &mut [T], cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) -> &[T] {
+    let k = items.len().div_ceil(4);
+    if k < items.len() {
+        items.select_nth_unstable_by(k - 1, cmp);
+    }
+    &items[..k]
 }
 
 /// The basic colour name of a lit colour: the prototype that, dimmed or brightened as
@@ -256,13 +262,7 @@ mod tests {
     fn the_representative_is_the_median_of_the_brightest_quarter() {
         // Two faces (a lit one and one in shade, with noise), from a seeded xorshift; the
         // brightest quarter by luma and each channel's median in it, by sorting.
-        let mut state = 0x1234_5678_u32;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state
-        };
+        let mut next = crate::testutil::xorshift(0x1234_5678_u32);
         for n in [1usize, 2, 3, 7, 40, 1001] {
             let mut px: Vec<[u8; 3]> = (0..n)
                 .map(|k| {

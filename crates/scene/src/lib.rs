@@ -50,6 +50,8 @@ mod segment;
 mod shading;
 mod shape;
 mod tables;
+#[cfg(test)]
+mod testutil;
 
 use std::path::{Path, PathBuf};
 
@@ -506,11 +508,13 @@ impl Scene {
                     residual: 0.0, // (its points' distance from it, taken below)
                 }
             };
+            // Furniture's residual: its points' from the box it is given.
+            let with_residual = |fb: Fit| Fit { residual: shape::box_residual(&points, &fb), ..fb };
             let fit_obj = if let Some(f) = fitted {
                 f
             } else if let Some(seat) = seat {
                 // A chair's footprint: its seat's and back's.
-                standing(seat - 0.1)
+                with_residual(standing(seat - 0.1))
             } else {
                 // A table's: its top's and upper legs'.
                 let mut fb = standing(TABLE_FOOTPRINT_FROM * top);
@@ -547,10 +551,8 @@ impl Scene {
                         fb.yaw_deg = t.yaw_deg();
                     }
                 }
-                fb
+                with_residual(fb)
             };
-            // Furniture's residual: its points' from the box it is given.
-            let fit_obj = if fitted.is_some() { fit_obj } else { Fit { residual: shape::box_residual(&points, &fit_obj), ..fit_obj } };
             let label = user_labels.get(key).cloned().unwrap_or_else(|| {
                 if seat.is_some() {
                     "chair".into()
@@ -1034,11 +1036,8 @@ impl Scene {
                 // The shading of the object's brightest quarter, whose colour names it.
                 let mut lit: Vec<(f32, f32)> = normals.iter().zip(&o.colours).map(|(n, c)| (light::luminance(*c), l.shading(*n))).collect();
                 // (Selected, not sorted: a table's pixels sorted took half a millisecond.)
-                let top = lit.len().div_ceil(4);
-                if top > 0 && top < lit.len() {
-                    lit.select_nth_unstable_by(top - 1, |a, b| b.0.total_cmp(&a.0));
-                }
-                let shading = shape::median(lit[..top].iter().map(|p| p.1).collect());
+                let top = colour::brightest_quarter(&mut lit, |a, b| b.0.total_cmp(&a.0));
+                let shading = shape::median(top.iter().map(|p| p.1).collect());
                 // Only a thing in shade is renamed: the light, as estimated, reaches its
                 // brightest quarter at under half strength, and either its brightness is the
                 // same on all its faces (ambient light alone) or the new name holds when the

@@ -250,13 +250,8 @@ mod tests {
     #[test]
     fn no_light_where_brightness_does_not_follow_the_normals() {
         // Seeded pseudo-random brightness per pixel: texture, not shading.
-        let mut state = 0x2545_f491_u32;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state % 200) as u8 + 30
-        };
+        let mut xs = crate::testutil::xorshift(0x2545_f491_u32);
+        let mut next = move || (xs() % 200) as u8 + 30;
         let objects: Vec<(Vec<Vec3>, Vec<[u8; 3]>)> = (0..6)
             .map(|_| {
                 let normals: Vec<Vec3> = (0..90).map(|j| [Vec3::z(), -Vec3::y(), Vec3::x()][j % 3]).collect();

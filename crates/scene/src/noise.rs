@@ -275,13 +275,8 @@ mod tests {
         let pitch = 15f32.to_radians();
         let up = [0.0, -pitch.cos(), -pitch.sin()];
         let cfg = SceneConfig::default();
-        let mut state = 0x9e37_79b9_u32;
-        let mut uniform = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state as f32 + 0.5) / (u32::MAX as f32 + 1.0)
-        };
+        let mut xs = crate::testutil::xorshift(0x9e37_79b9_u32);
+        let mut uniform = move || (xs() as f32 + 0.5) / (u32::MAX as f32 + 1.0);
         let mut top = Vec::new();
         let depth: Vec<f32> = (0..w * h)
             .map(|i| {
