@@ -490,9 +490,16 @@ impl Scene {
                 Some(f)
             };
             let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
-            let rgb = representative(&mut colours.clone());
             let shape = fitted.map_or(ShapeClass::Other, |f| f.class);
             let parts = parts::split(shape, is_table, seat, ids, &seg.points, &is_top, &up, w);
+            // A table is named by its top's paint: the face its legs hold up to the room's
+            // light, which a far table seen at a grazing angle shows on a few rows, while its
+            // legs, in their own shade, fill most of its pixels.
+            let paint = match parts.iter().find(|p| is_table && p.name == "top" && p.pixels >= MIN_TOP_PIXELS) {
+                Some(top) => top.pixel_ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect(),
+                None => colours.clone(),
+            };
+            let rgb = representative(&mut paint.clone());
             // Furniture stands on the floor, up to its highest point, with the footprint of its
             // points from height `from` up (floor beside a leg's foot can join the leg and
             // would stretch the footprint by decimetres).
@@ -524,7 +531,7 @@ impl Scene {
                 // and where things on it hide part of it the legs show how far it reaches.
                 if noise >= NOISY_DEPTH {
                     let mut top_px: Vec<u32> = ids.iter().copied().filter(|&i| is_top(i)).collect();
-                    let found = top_px.len() >= 30;
+                    let found = top_px.len() >= MIN_TOP_PIXELS;
                     if !found {
                         top_px = tables::top_by_height(ids, &seg.points, camera, noise);
                     }
@@ -1328,6 +1335,10 @@ fn seg_key(pixel_ids: &[u32], masks: Option<&UserMasks>, objects: &[u32]) -> u32
 
 /// A table's footprint comes from its points at least this share of its height up.
 pub const TABLE_FOOTPRINT_FROM: f32 = 0.25;
+
+/// A table's top seen on fewer pixels than this neither names its paint nor, with noisy
+/// depth, gives its outline (the top is then found by height, see `tables::top_by_height`).
+const MIN_TOP_PIXELS: usize = 30;
 
 /// Anything spanning more than this (metres, along its longest axis) is taken for the room.
 pub const STRUCTURE_SPAN: f32 = 3.0;
