@@ -56,15 +56,28 @@ pub fn case_sized(seed: u64, noise: bool, (width, height): (usize, usize)) -> Ca
 
 /// The generator's parameters: its defaults (640x480), or the image size in
 /// `SPATIA_QUALITY_SIZE` (`WxH`, for the report at other resolutions: the scenes and their
-/// cameras' fields of view stay those of the seed).
+/// cameras' fields of view stay those of the seed), and the number of small objects and of
+/// tables in `SPATIA_QUALITY_OBJECTS` and `SPATIA_QUALITY_TABLES` (`A..=B`: crowded scenes).
 fn params() -> SceneParams {
-    let size = std::env::var("SPATIA_QUALITY_SIZE").ok().and_then(|s| {
+    let var = |name: &str| std::env::var(name).ok();
+    let size = var("SPATIA_QUALITY_SIZE").and_then(|s| {
         let (w, h) = s.split_once('x')?;
         Some((w.parse().ok()?, h.parse().ok()?))
     });
-    match size {
-        Some((width, height)) => SceneParams { width, height, ..SceneParams::default() },
-        None => SceneParams::default(),
+    let range = |name: &str| {
+        var(name).and_then(|s| {
+            let (a, b) = s.split_once("..=")?;
+            Some(a.parse().ok()?..=b.parse().ok()?)
+        })
+    };
+    let d = SceneParams::default();
+    let (width, height) = size.unwrap_or((d.width, d.height));
+    SceneParams {
+        width,
+        height,
+        objects: range("SPATIA_QUALITY_OBJECTS").unwrap_or(d.objects.clone()),
+        tables: range("SPATIA_QUALITY_TABLES").unwrap_or(d.tables.clone()),
+        ..d
     }
 }
 
