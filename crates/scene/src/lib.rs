@@ -489,17 +489,16 @@ impl Scene {
                 }
                 Some(f)
             };
-            let colours: Vec<[u8; 3]> = ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect();
+            let colours_of = |px: &[u32]| -> Vec<[u8; 3]> { px.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect() };
+            let colours = colours_of(ids);
             let shape = fitted.map_or(ShapeClass::Other, |f| f.class);
             let parts = parts::split(shape, is_table, seat, ids, &seg.points, &is_top, &up, w);
             // A table is named by its top's paint: the face its legs hold up to the room's
             // light, which a far table seen at a grazing angle shows on a few rows, while its
             // legs, in their own shade, fill most of its pixels.
-            let paint = match parts.iter().find(|p| is_table && p.name == "top" && p.pixels >= MIN_TOP_PIXELS) {
-                Some(top) => top.pixel_ids.iter().map(|&i| frame.colour(i as usize % w, i as usize / w)).collect(),
-                None => colours.clone(),
-            };
-            let rgb = representative(&mut paint.clone());
+            let table_top = parts.iter().find(|p| p.name == "top" && p.pixels >= MIN_TOP_PIXELS).filter(|_| is_table);
+            let mut paint = table_top.map_or_else(|| colours.clone(), |top| colours_of(&top.pixel_ids));
+            let rgb = representative(&mut paint);
             // Furniture stands on the floor, up to its highest point, with the footprint of its
             // points from height `from` up (floor beside a leg's foot can join the leg and
             // would stretch the footprint by decimetres).
