@@ -151,6 +151,14 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
         } else {
             (0..cfg.sample).map(|_| remaining[rng.random_range(0..remaining.len())]).collect()
         };
+        // The sample's points, tolerances and normals side by side: every hypothesis is
+        // scored on them, and gathered once they are read in order rather than scattered
+        // over the frame.
+        let gathered: Vec<(Vec3, f32, Option<Vec3>)> =
+            sample.iter().map(|&i| (v3(points[i as usize]), tols[i as usize], normals.map(|ns| v3(ns[i as usize])))).collect();
+        let sample_inlier = |plane: &Plane, (p, tol, n): &(Vec3, f32, Option<Vec3>)| {
+            plane.distance(p).abs() <= *tol && n.is_none_or(|n| plane.normal.dot(&n).abs() >= cos_max)
+        };
         let mut best: Option<(usize, Plane)> = None;
         let mut budget = cfg.iterations;
         let mut it = 0;
@@ -162,11 +170,11 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
             // Scoring stops once the hypothesis cannot beat the best: the same choice, sooner.
             let to_beat = best.map_or(0, |(s, _)| s + 1);
             let mut score = 0;
-            for (k, &i) in sample.iter().enumerate() {
-                if score + (sample.len() - k) < to_beat {
+            for (k, q) in gathered.iter().enumerate() {
+                if score + (gathered.len() - k) < to_beat {
                     break;
                 }
-                score += usize::from(is_inlier(&plane, i));
+                score += usize::from(sample_inlier(&plane, q));
             }
             if score >= to_beat && best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, plane));

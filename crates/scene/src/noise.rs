@@ -97,89 +97,94 @@ pub fn radii(surface: &GridSurface, sigma: &dyn Fn(f32) -> f32, fx: f32) -> Vec<
 }
 
 /// Sums of `value(i)` over each pixel's window of half-width `r` (0: no window), along the
-/// rows, then the columns, never across a depth discontinuity; `finish` turns a pixel's
-/// sum into its output (it is not called where `r` is 0, which keeps `empty`).
-fn window_sums<const N: usize, T: Copy>(
-    surface: &GridSurface,
-    r: &[u8],
-    value: impl Fn(usize) -> [f32; N],
-    empty: T,
-    finish: impl Fn(usize, [f32; N]) -> T,
-) -> Vec<T> {
+/// rows, then the columns, never across a depth discontinuity, each given to `emit` with
+/// its pixel (not called where `r` is 0).
+///
+/// One sweep down the image: each row's window sums along the row (running sums over each
+/// run of pixels on one surface), then the running sums down each column from the start of
+/// its vertical run, kept for the last `2 R + 2` rows only (`R` the widest half-width), which
+/// is all a window reaches; a row's output is taken `R` rows later, once the sums below it
+/// are known. The buffers stay in cache (a whole-image pass per step missed it on every
+/// pixel) and the sums are those of a whole-image column pass, added in the same order.
+fn window_sums<const N: usize>(surface: &GridSurface, r: &[u8], value: impl Fn(usize) -> [f32; N], mut emit: impl FnMut(usize, [f32; N])) {
     let (w, h) = (surface.points.width(), surface.points.height());
     let flags = surface.edges.raw();
-
-    // Along each row: running sums over runs of pixels on one surface.
-    let mut rows = vec![[0.0f32; N]; w * h];
-    // Prefix sums of the current run (written by index: a run is at most a row).
+    let widest = r.iter().copied().max().unwrap_or(0) as usize;
+    if widest == 0 || w == 0 {
+        return;
+    }
+    // Ring of the last `slots` rows: column running sums, and the row each pixel's vertical
+    // run starts at (`NONE` where there is no window).
+    const NONE: u32 = u32::MAX;
+    let slots = 2 * widest + 2;
+    let mut column = vec![[0.0f32; N]; slots * w];
+    let mut start = vec![NONE; slots * w];
+    // One row's window sums, and the running sums of the current run along it.
+    let mut along = vec![[0.0f32; N]; w];
     let mut run: Vec<[f32; N]> = vec![[0.0f32; N]; w + 1];
-    for y in 0..h {
-        let (rr_row, flag_row) = (&r[y * w..(y + 1) * w], &flags[y * w..(y + 1) * w]);
-        let out_row = &mut rows[y * w..(y + 1) * w];
-        let mut x = 0;
-        while x < w {
-            if rr_row[x] == 0 {
+    // Where each row's ring slot starts.
+    let ring: Vec<usize> = (0..h).map(|y| (y % slots) * w).collect();
+    for y in 0..h + widest {
+        if y < h {
+            let (rr_row, flag_row) = (&r[y * w..(y + 1) * w], &flags[y * w..(y + 1) * w]);
+            let mut x = 0;
+            while x < w {
+                if rr_row[x] == 0 {
+                    x += 1;
+                    continue;
+                }
+                let first = x;
+                while x + 1 < w && rr_row[x + 1] > 0 && flag_row[x] & RIGHT == 0 {
+                    x += 1;
+                }
+                let len = x - first + 1;
+                let mut acc = [0.0f32; N];
+                run[0] = acc;
+                for (k, slot) in run[1..=len].iter_mut().enumerate() {
+                    acc = add(acc, value(y * w + first + k));
+                    *slot = acc;
+                }
+                for (k, (o, &rr)) in along[first..=x].iter_mut().zip(&rr_row[first..=x]).enumerate() {
+                    let rr = rr as usize;
+                    let (a, b) = (k.saturating_sub(rr), (k + rr).min(len - 1) + 1);
+                    *o = sub(run[b], run[a]);
+                }
                 x += 1;
-                continue;
             }
-            let start = x;
-            while x + 1 < w && rr_row[x + 1] > 0 && flag_row[x] & RIGHT == 0 {
-                x += 1;
+            let (cur, prev) = (ring[y], ring[y.saturating_sub(1)]);
+            for x in 0..w {
+                let i = y * w + x;
+                if r[i] == 0 {
+                    start[cur + x] = NONE;
+                } else if y > 0 && r[i - w] > 0 && flags[i - w] & DOWN == 0 {
+                    column[cur + x] = add(column[prev + x], along[x]);
+                    start[cur + x] = start[prev + x];
+                } else {
+                    column[cur + x] = along[x];
+                    start[cur + x] = y as u32;
+                }
             }
-            let end = x; // inclusive
-            let len = end - start + 1;
-            let mut acc = [0.0f32; N];
-            run[0] = acc;
-            for (k, slot) in run[1..=len].iter_mut().enumerate() {
-                acc = add(acc, value(y * w + start + k));
-                *slot = acc;
-            }
-            for (k, (o, &rr)) in out_row[start..=end].iter_mut().zip(&rr_row[start..=end]).enumerate() {
-                let rr = rr as usize;
-                let (a, b) = (k.saturating_sub(rr), (k + rr).min(len - 1) + 1);
-                *o = sub(run[b], run[a]);
-            }
-            x += 1;
         }
-    }
-
-    // Down each column, the same over the row sums, sweeping whole rows at a time (a
-    // column walk strides the image and misses the cache on every pixel): running sums from
-    // the start of each vertical run and the row each run starts at, going down; then, going
-    // up, the row each run ends at and the window's sum.
-    let mut linked = vec![false; w * h];
-    for i in w..w * h {
-        linked[i] = r[i] > 0 && r[i - w] > 0 && flags[i - w] & DOWN == 0;
-    }
-    let mut sums = rows;
-    let mut start = vec![0u32; w * h];
-    for i in w..w * h {
-        if linked[i] {
-            sums[i] = add(sums[i - w], sums[i]);
-            start[i] = start[i - w];
-        } else {
-            start[i] = (i / w) as u32;
-        }
-    }
-    let mut out = vec![empty; w * h];
-    // The row each pixel's vertical run ends at, for the row below the one being swept.
-    let mut end_below = vec![0u32; w];
-    for y in (0..h).rev() {
+        // Row `y - widest`: every row its windows reach is in the ring.
+        let Some(y0) = y.checked_sub(widest) else { continue };
+        let row = ring[y0];
         for x in 0..w {
-            let i = y * w + x;
-            let e0 = if i + w < w * h && linked[i + w] { end_below[x] as usize } else { y };
-            end_below[x] = e0 as u32;
+            let i = y0 * w + x;
             let rr = r[i] as usize;
             if rr == 0 {
                 continue;
             }
-            let s0 = start[i] as usize;
-            let (lo, hi) = (y.saturating_sub(rr).max(s0), (y + rr).min(e0));
-            let top = sums[hi * w + x];
-            out[i] = finish(i, if lo > s0 { sub(top, sums[(lo - 1) * w + x]) } else { top });
+            let s0 = start[row + x];
+            // The last row of the window on this pixel's vertical run.
+            let mut hi = (y0 + rr).min(h - 1);
+            while start[ring[hi] + x] != s0 {
+                hi -= 1;
+            }
+            let lo = y0.saturating_sub(rr).max(s0 as usize);
+            let top = column[ring[hi] + x];
+            emit(i, if lo > s0 as usize { sub(top, column[ring[lo - 1] + x]) } else { top });
         }
     }
-    out
 }
 
 fn add<const N: usize>(a: [f32; N], b: [f32; N]) -> [f32; N] {
@@ -217,8 +222,10 @@ pub fn normals(surface: &GridSurface, r: &[u8]) -> (Vec<[f32; 3]>, Option<Vec<[f
         let len = (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]).sqrt();
         if len > 1e-12 { [s[0] / len, s[1] / len, s[2] / len] } else { raw[i] }
     };
+    let mut smooth = vec![[0.0f32; 3]; raw.len()];
     if r.iter().all(|&k| k as usize <= MIN_RADIUS) {
-        return (window_sums(surface, r, |i| raw[i], [0.0; 3], unit), None);
+        window_sums(surface, r, |i| raw[i], |i, s| smooth[i] = unit(i, s));
+        return (smooth, None);
     }
     let pts = surface.points.as_slice();
     let tangent = tangents(surface);
@@ -226,10 +233,11 @@ pub fn normals(surface: &GridSurface, r: &[u8]) -> (Vec<[f32; 3]>, Option<Vec<[f
         let (n, t) = (raw[i], tangent(i));
         [n[0], n[1], n[2], t[0], t[1], t[2], t[3], t[4], t[5]]
     };
-    let both = window_sums(surface, r, value, ([0.0; 3], [0.0; 3]), |i, s| {
-        let smooth = unit(i, [s[0], s[1], s[2]]);
+    let mut level = vec![[0.0f32; 3]; raw.len()];
+    window_sums(surface, r, value, |i, s| {
+        smooth[i] = unit(i, [s[0], s[1], s[2]]);
         if r[i] as usize <= MIN_RADIUS {
-            return (smooth, [0.0; 3]);
+            return;
         }
         // Column tangent x row tangent faces the camera for a surface seen head-on.
         let (th, tv) = ([s[3], s[4], s[5]], [s[6], s[7], s[8]]);
@@ -237,9 +245,10 @@ pub fn normals(surface: &GridSurface, r: &[u8]) -> (Vec<[f32; 3]>, Option<Vec<[f
         let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
         let p = pts[i];
         let sign = if n[0] * p[0] + n[1] * p[1] + n[2] * p[2] > 0.0 { -len } else { len };
-        (smooth, if len > 1e-20 { [n[0] / sign, n[1] / sign, n[2] / sign] } else { [0.0; 3] })
+        if len > 1e-20 {
+            level[i] = [n[0] / sign, n[1] / sign, n[2] / sign];
+        }
     });
-    let (smooth, level) = both.into_iter().unzip();
     (smooth, Some(level))
 }
 

@@ -694,6 +694,8 @@ pub fn segment(
                     && !one_paint_apart(c.mean, s.mean, cfg.max_chroma)
             })
     };
+    // The tops, once: noise leaves thousands of small pieces to match against them.
+    let tops: Vec<&Stat> = stats.iter().filter(|t| t.top.is_some()).collect();
     for s in stats.iter().filter(|s| s.top.is_none()) {
         let resting = rests_on_a_thing(s);
         // Under a top's outline; failing that, a leg behind the top, of its paint.
@@ -724,9 +726,9 @@ pub fn segment(
             };
             s.zmax <= height + 0.03 && (leg || rim) && one_paint_apart(s.mean, paint, cfg.max_chroma) && placed()
         };
-        let tops = || stats.iter().filter(|t| t.top.is_some());
         let from_floor = s.zmin < 0.05 + 2.0 * sigma(s.range) && s.span <= LEG_SPAN + 2.0 * sigma(s.range);
-        let target = tops().find(|t| matches(t, false)).or_else(|| if from_floor { tops().find(|t| matches(t, true)) } else { None });
+        let target =
+            tops.iter().find(|t| matches(t, false)).or_else(|| if from_floor { tops.iter().find(|t| matches(t, true)) } else { None });
         if let Some(t) = target {
             owner.insert(s.root, owner[&t.root]);
         }
