@@ -28,7 +28,7 @@ pub fn grid_normals(points: &PointGrid, edges: &DepthEdges) -> Vec<[f32; 3]> {
                 out.push([0.0; 3]);
                 continue;
             }
-            out.push(match tangents_at(pts, flags, w, h, x, y) {
+            out.push(match pixel_tangents(pts, flags, w, h, x, y) {
                 // tv x th faces the camera for a surface seen head-on.
                 [Some(th), Some(tv)] => [tv[1] * th[2] - tv[2] * th[1], tv[2] * th[0] - tv[0] * th[2], tv[0] * th[1] - tv[1] * th[0]],
                 _ => [0.0; 3],
@@ -54,19 +54,13 @@ pub fn grid_normals(points: &PointGrid, edges: &DepthEdges) -> Vec<[f32; 3]> {
     out
 }
 
-/// The tangents of pixel `i` (with depth) along its row and its column, `[row, column]`,
-/// from its neighbours on its surface (the discontinuity rule of `flags`, the raw
-/// [`DepthEdges`]): the difference across both neighbours where both are, twice the
-/// difference to the one where one is (both span two pixels' widths), None along an axis
-/// where neither is. `pts` are the grid's points, `w` and `h` its size.
-#[inline]
-pub fn pixel_tangents(pts: &[[f32; 3]], flags: &[u8], w: usize, h: usize, i: usize) -> [Option<[f32; 3]>; 2] {
-    tangents_at(pts, flags, w, h, i % w, i / w)
-}
-
-/// [`pixel_tangents`] of the pixel in column `x` of row `y`.
+/// The tangents of the pixel in column `x` of row `y` (with depth) along its row and its
+/// column, `[row, column]`, from its neighbours on its surface (the discontinuity rule of
+/// `flags`, the raw [`DepthEdges`]): the difference across both neighbours where both are,
+/// twice the difference to the one where one is (both span two pixels' widths), None along
+/// an axis where neither is. `pts` are the grid's points, `w` and `h` its size.
 #[inline(always)]
-fn tangents_at(pts: &[[f32; 3]], flags: &[u8], w: usize, h: usize, x: usize, y: usize) -> [Option<[f32; 3]>; 2] {
+pub fn pixel_tangents(pts: &[[f32; 3]], flags: &[u8], w: usize, h: usize, x: usize, y: usize) -> [Option<[f32; 3]>; 2] {
     let i = y * w + x;
     let d = |a: [f32; 3], b: [f32; 3]| [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
     // Fast path, most pixels: all four neighbours on this surface.

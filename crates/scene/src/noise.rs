@@ -96,9 +96,9 @@ pub fn radii(surface: &GridSurface, sigma: &dyn Fn(f32) -> f32, fx: f32) -> Vec<
     pts.iter().map(|p| if p[2] > 0.0 { table[((p[2] * 100.0) as usize).min(table.len() - 1)] } else { 0 }).collect()
 }
 
-/// Sums of `value(i)` over each pixel's window of half-width `r` (0: no window), along the
-/// rows, then the columns, never across a depth discontinuity, each given to `emit` with
-/// its pixel (not called where `r` is 0).
+/// Sums of `value(i, x, y)` (pixel `i`, in column `x` of row `y`) over each pixel's window
+/// of half-width `r` (0: no window), along the rows, then the columns, never across a depth
+/// discontinuity, each given to `emit` with its pixel (not called where `r` is 0).
 ///
 /// One sweep down the image: each row's window sums along the row (running sums over each
 /// run of pixels on one surface), then the running sums down each column from the start of
@@ -106,7 +106,12 @@ pub fn radii(surface: &GridSurface, sigma: &dyn Fn(f32) -> f32, fx: f32) -> Vec<
 /// is all a window reaches; a row's output is taken `R` rows later, once the sums below it
 /// are known. The buffers stay in cache (a whole-image pass per step missed it on every
 /// pixel) and the sums are those of a whole-image column pass, added in the same order.
-fn window_sums<const N: usize>(surface: &GridSurface, r: &[u8], value: impl Fn(usize) -> [f32; N], mut emit: impl FnMut(usize, [f32; N])) {
+fn window_sums<const N: usize>(
+    surface: &GridSurface,
+    r: &[u8],
+    value: impl Fn(usize, usize, usize) -> [f32; N],
+    mut emit: impl FnMut(usize, [f32; N]),
+) {
     let (w, h) = (surface.points.width(), surface.points.height());
     let flags = surface.edges.raw();
     let widest = r.iter().copied().max().unwrap_or(0) as usize;
@@ -141,7 +146,7 @@ fn window_sums<const N: usize>(surface: &GridSurface, r: &[u8], value: impl Fn(u
                 let mut acc = [0.0f32; N];
                 run[0] = acc;
                 for (k, slot) in run[1..=len].iter_mut().enumerate() {
-                    acc = add(acc, value(y * w + first + k));
+                    acc = add(acc, value(y * w + first + k, first + k, y));
                     *slot = acc;
                 }
                 for (k, (o, &rr)) in along[first..=x].iter_mut().zip(&rr_row[first..=x]).enumerate() {
@@ -224,13 +229,13 @@ pub fn normals(surface: &GridSurface, r: &[u8]) -> (Vec<[f32; 3]>, Option<Vec<[f
     };
     let mut smooth = vec![[0.0f32; 3]; raw.len()];
     if r.iter().all(|&k| k as usize <= MIN_RADIUS) {
-        window_sums(surface, r, |i| raw[i], |i, s| smooth[i] = unit(i, s));
+        window_sums(surface, r, |i, _, _| raw[i], |i, s| smooth[i] = unit(i, s));
         return (smooth, None);
     }
     let pts = surface.points.as_slice();
     let tangent = tangents(surface);
-    let value = |i: usize| {
-        let (n, t) = (raw[i], tangent(i));
+    let value = |i: usize, x: usize, y: usize| {
+        let (n, t) = (raw[i], tangent(x, y));
         [n[0], n[1], n[2], t[0], t[1], t[2], t[3], t[4], t[5]]
     };
     let mut level = vec![[0.0f32; 3]; raw.len()];
@@ -252,18 +257,18 @@ pub fn normals(surface: &GridSurface, r: &[u8]) -> (Vec<[f32; 3]>, Option<Vec<[f
     (smooth, Some(level))
 }
 
-/// A pixel's row and column tangents (`[row; 3]`, `[column; 3]`; see
-/// [`spatia_geom::pixel_tangents`]), zero along an axis without a neighbour on its surface
-/// and where the pixel has no depth. (Computed as the sums ask for them: stored, they would
-/// be 24 bytes a pixel written and read back.)
-fn tangents(surface: &GridSurface) -> impl Fn(usize) -> [f32; 6] + '_ {
+/// The row and column tangents of the pixel in column `x` of row `y` (`[row; 3]`,
+/// `[column; 3]`; see [`spatia_geom::pixel_tangents`]), zero along an axis without a
+/// neighbour on its surface and where the pixel has no depth. (Computed as the sums ask
+/// for them: stored, they would be 24 bytes a pixel written and read back.)
+fn tangents(surface: &GridSurface) -> impl Fn(usize, usize) -> [f32; 6] + '_ {
     let (w, h) = (surface.points.width(), surface.points.height());
     let (pts, flags) = (surface.points.as_slice(), surface.edges.raw());
-    move |i: usize| {
-        if pts[i][2] <= 0.0 {
+    move |x: usize, y: usize| {
+        if pts[y * w + x][2] <= 0.0 {
             return [0.0; 6];
         }
-        let [th, tv] = spatia_geom::pixel_tangents(pts, flags, w, h, i).map(|t| t.unwrap_or([0.0; 3]));
+        let [th, tv] = spatia_geom::pixel_tangents(pts, flags, w, h, x, y).map(|t| t.unwrap_or([0.0; 3]));
         [th[0], th[1], th[2], tv[0], tv[1], tv[2]]
     }
 }

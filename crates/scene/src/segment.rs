@@ -694,8 +694,11 @@ pub fn segment(
                     && !one_paint_apart(c.mean, s.mean, cfg.max_chroma)
             })
     };
-    // The tops, once: noise leaves thousands of small pieces to match against them.
-    let tops: Vec<&Stat> = stats.iter().filter(|t| t.top.is_some()).collect();
+    // Each support once, by its first piece (a match asks only for the support, and all its
+    // pieces have one owner): noise cuts a top into hundreds of pieces, and leaves thousands
+    // of small pieces to match against them.
+    let mut seen = vec![false; top_heights.len()];
+    let tops: Vec<&Stat> = stats.iter().filter(|t| t.top.is_some_and(|k| !std::mem::replace(&mut seen[k as usize], true))).collect();
     for s in stats.iter().filter(|s| s.top.is_none()) {
         let resting = rests_on_a_thing(s);
         // Under a top's outline; failing that, a leg behind the top, of its paint.
