@@ -127,6 +127,9 @@ pub struct DetectedPlane {
     pub centroid: Vec3,
 }
 
+/// Points a RANSAC hypothesis is scored on between two checks that it can still win.
+const SCORE_BLOCK: usize = 64;
+
 /// Finds up to `cfg.max_planes` planes, largest first: RANSAC hypotheses scored on a sample,
 /// then least-squares refits on all remaining points; each plane's inliers are removed
 /// before the next search. `normals` (one a point), when given, keep points of other
@@ -151,14 +154,16 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
         } else {
             (0..cfg.sample).map(|_| remaining[rng.random_range(0..remaining.len())]).collect()
         };
-        // The sample's points, tolerances and normals side by side: every hypothesis is
-        // scored on them, and gathered once they are read in order rather than scattered
-        // over the frame.
-        let gathered: Vec<(Vec3, f32, Option<Vec3>)> =
-            sample.iter().map(|&i| (v3(points[i as usize]), tols[i as usize], normals.map(|ns| v3(ns[i as usize])))).collect();
-        let sample_inlier = |plane: &Plane, (p, tol, n): &(Vec3, f32, Option<Vec3>)| {
-            plane.distance(p).abs() <= *tol && n.is_none_or(|n| plane.normal.dot(&n).abs() >= cos_max)
-        };
+        // The sample's coordinates, tolerances and normals, each in an array of its own
+        // (gathered once, read in order by every hypothesis) and scored a block at a time
+        // without a branch a point: the test is the same, and a hypothesis stops at the first
+        // block after which it cannot beat the best, which is the same choice.
+        let column = |f: &dyn Fn(u32) -> f32| -> Vec<f32> { sample.iter().map(|&i| f(i)).collect() };
+        let (px, py, pz) = (column(&|i| points[i as usize][0]), column(&|i| points[i as usize][1]), column(&|i| points[i as usize][2]));
+        let tol = column(&|i| tols[i as usize]);
+        let normal = |k: usize| move |i: u32| normals.map_or(0.0, |ns| ns[i as usize][k]);
+        let (nx, ny, nz) = (column(&normal(0)), column(&normal(1)), column(&normal(2)));
+        let facing = if normals.is_some() { cos_max } else { f32::NEG_INFINITY };
         let mut best: Option<(usize, Plane)> = None;
         let mut budget = cfg.iterations;
         let mut it = 0;
@@ -167,14 +172,20 @@ pub fn detect_planes(points: &[[f32; 3]], normals: Option<&[[f32; 3]]>, cfg: &Ra
             let pick = |rng: &mut ChaCha8Rng| v3(points[sample[rng.random_range(0..sample.len())] as usize]);
             let Some(plane) = Plane::from_points(pick(&mut rng), pick(&mut rng), pick(&mut rng)) else { continue };
 
-            // Scoring stops once the hypothesis cannot beat the best: the same choice, sooner.
             let to_beat = best.map_or(0, |(s, _)| s + 1);
+            let (a, b, c, d) = (plane.normal.x, plane.normal.y, plane.normal.z, plane.d);
             let mut score = 0;
-            for (k, q) in gathered.iter().enumerate() {
-                if score + (gathered.len() - k) < to_beat {
-                    break;
-                }
-                score += usize::from(sample_inlier(&plane, q));
+            let mut k = 0;
+            while k < sample.len() && score + (sample.len() - k) >= to_beat {
+                let end = (k + SCORE_BLOCK).min(sample.len());
+                score += (k..end)
+                    .map(|j| {
+                        let near = (a * px[j] + b * py[j] + c * pz[j] + d).abs() <= tol[j];
+                        let along = (a * nx[j] + b * ny[j] + c * nz[j]).abs() >= facing;
+                        usize::from(near & along)
+                    })
+                    .sum::<usize>();
+                k = end;
             }
             if score >= to_beat && best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, plane));
