@@ -348,22 +348,20 @@ pub fn segment(
         if sample.len() < 100 {
             vec![true; n_px]
         } else {
-            let med = [0, 1, 2].map(|k| crate::shape::median(sample.iter().map(|&i| chroma(i).0[k]).collect()));
-            // Distance of a pixel's chromaticity from the floor's, and its channel sum.
-            let dist = |i: usize| {
-                let (c, sum) = chroma(i);
-                ((0..3).map(|k| (c[k] - med[k]).abs()).fold(0.0f32, f32::max), sum)
-            };
-            let spread = 1.4826 * crate::shape::median(sample.iter().map(|&i| dist(i).0).collect());
+            let sampled: Vec<([f32; 3], f32)> = sample.iter().map(|&i| chroma(i)).collect();
+            let med = [0, 1, 2].map(|k| crate::shape::median(sampled.iter().map(|(c, _)| c[k]).collect()));
+            // Distance of a chromaticity from the floor's.
+            let dist = |c: [f32; 3]| (0..3).map(|k| (c[k] - med[k]).abs()).fold(0.0f32, f32::max);
+            let spread = 1.4826 * crate::shape::median(sampled.iter().map(|&(c, _)| dist(c)).collect());
             let limit = cfg.max_chroma.max(3.0 * spread);
             // Nor is a pixel far darker than the floor's darkest (its 1st percentile of
             // brightness, shade and all): a black box is as gray as a gray floor.
-            let dark = FLOOR_SHADE * crate::shape::quantile(&mut sample.iter().map(|&i| chroma(i).1).collect::<Vec<f32>>(), 0.01);
+            let dark = FLOOR_SHADE * crate::shape::quantile(&mut sampled.iter().map(|&(_, sum)| sum).collect::<Vec<f32>>(), 0.01);
             (0..n_px)
                 .map(|i| {
                     !asked(i) || {
-                        let (d, sum) = dist(i);
-                        d <= limit + CHROMA_NOISE / sum && sum >= dark
+                        let (c, sum) = chroma(i);
+                        dist(c) <= limit + CHROMA_NOISE / sum && sum >= dark
                     }
                 })
                 .collect()
