@@ -1217,30 +1217,29 @@ fn smallest_eigen(m: [f64; 3]) -> (f64, Vec2) {
     (l.max(0.0), v)
 }
 
-/// The footprint of a box under depth noise, from its sides and its top. The side
-/// pixels' positions are averaged per image column (as in [`section`]); the means are
-/// fitted by two lines at right angles, split where the columns cross from one face to the
-/// other (each line's offset then taken without the column either side of the split), or
-/// by one line where that explains them about as well ([`TWO_FACES_MARGIN`]). Each line
-/// rests on tens of columns of tens of pixels, so it is millimetres off where single points
-/// are centimetres. A face ends where its
-/// line meets the ray of the outline's outermost column on its side (`ends`: a point on
-/// each of the leftmost and rightmost columns' floor-plane rays, from the mask, as the
-/// sensor drops depth beside silhouettes; without them, the outermost columns' means,
-/// which lie on their columns' rays whatever the noise along them), half a pixel further
-/// out, where that ray meets it at a sine of [`MIN_FACE_SINE`] or more (seen more nearly
-/// edge-on, a millimetre off in the line moves the end by centimetres). Where the
-/// outline's end is `hidden` (left, right: something nearer stands beside it, or the photo
-/// ends there), that ray only bounds its face from below, and the face reaches as far as
-/// the top does where that is further. A side no face measures (the depth of a box seen on
-/// one face, a face seen edge-on) reaches as far beyond the faces as the top does: the 99th
-/// percentile of `top`, points of the top's plane met by the rays of its pixels and of its
-/// far edges (exact in direction; the last pixel centre inside the edge and the mask's
-/// pixels of mixed colour beyond it about cancel, so no half pixel is added). None with
-/// fewer than 6 columns of 3 pixels, where a side is measured neither by a face nor by 5 top points, or where the
-/// measures contradict the faces. `side` are (image column, floor-plane position) of the
-/// side pixels, `camera` the camera's floor-plane position, `sigma` one pixel's depth
-/// noise, `pixel` the angle a pixel spans.
+/// The footprint of a box under depth noise, from its sides and its top. The side pixels'
+/// positions are averaged per image column (as in [`section`]); the means are fitted by two
+/// lines at right angles, split where the columns cross from one face to the other (each
+/// line's offset then taken without the column either side of the split), or by one line
+/// where that explains them about as well ([`TWO_FACES_MARGIN`]). Each line rests on tens
+/// of columns of tens of pixels, so it is millimetres off where single points are
+/// centimetres. A face ends where its line meets the ray of the outline's outermost column
+/// on its side (`ends`: a point on each of the leftmost and rightmost columns' floor-plane
+/// rays, from the mask, as the sensor drops depth beside silhouettes; without them, the
+/// outermost columns' means, which lie on their columns' rays whatever the noise along
+/// them), half a pixel further out, where that ray meets it at a sine of [`MIN_FACE_SINE`]
+/// or more (seen more nearly edge-on, a millimetre off in the line moves the end by
+/// centimetres). Where the outline's end is `hidden` (left, right: something nearer stands
+/// beside it, or the photo ends there), that ray only bounds its face from below, and the
+/// face reaches as far as the top does where that is further. A side no face measures (the
+/// depth of a box seen on one face, a face seen edge-on) reaches as far beyond the faces as
+/// the top does: the 99th percentile of `top`, points of the top's plane met by the rays of
+/// its pixels and of its far edges (exact in direction; the last pixel centre inside the
+/// edge and the mask's pixels of mixed colour beyond it about cancel, so no half pixel is
+/// added). None with fewer than 6 columns of 3 pixels, where a side is measured neither by
+/// a face nor by 5 top points, or where the measures contradict the faces. `side` are
+/// (image column, floor-plane position) of the side pixels, `camera` the camera's
+/// floor-plane position, `sigma` one pixel's depth noise, `pixel` the angle a pixel spans.
 pub fn sides_footprint(
     side: &[(usize, Vec2)],
     ends: Option<(Vec2, Vec2)>,
