@@ -152,3 +152,48 @@ fn budget_requests_out_of_range_are_refused() {
     let m = s.adaptive_mesh(&c.frame.rgb, 160 * 120, None).unwrap();
     assert_eq!(m.vertex_count(), 160 * 120);
 }
+
+/// The grid's normals, taken a row at a time in vector lanes, are those of the per-pixel
+/// rule (`pixel_tangents`, cross product, unit length facing the camera) to the bit, on
+/// clean and noisy frames (dropped pixels, discontinuities, borders).
+#[test]
+fn grid_normals_in_lanes_are_the_per_pixel_rule_to_the_bit() {
+    use spatia_geom::{DepthEdges, PointGrid, grid_normals, pixel_tangents};
+    for (seed, noise) in [(3, false), (5, true), (11, true)] {
+        let c = case(seed, noise, 160, 120);
+        let points = PointGrid::from_depth(&c.frame.depth, &c.frame.intrinsics);
+        let edges = DepthEdges::from_depth(&c.frame.depth, &MeshConfig::default().jump);
+        let (w, h, pts) = (points.width(), points.height(), points.as_slice());
+        let got = grid_normals(&points, &edges);
+        let (mut slow, mut none) = (0, 0);
+        for y in 0..h {
+            for x in 0..w {
+                let (i, p) = (y * w + x, pts[y * w + x]);
+                let want = if p[2] <= 0.0 {
+                    none += 1;
+                    [0.0; 3]
+                } else {
+                    let tangents = pixel_tangents(pts, edges.raw(), w, h, x, y);
+                    slow += usize::from(x == 0 || y == 0 || x + 1 == w || y + 1 == h || edges.raw()[i] != 0);
+                    let mut m = match tangents {
+                        [Some(th), Some(tv)] => {
+                            [tv[1] * th[2] - tv[2] * th[1], tv[2] * th[0] - tv[0] * th[2], tv[0] * th[1] - tv[1] * th[0]]
+                        }
+                        _ => [0.0; 3],
+                    };
+                    let mut len2 = m[0] * m[0] + m[1] * m[1] + m[2] * m[2];
+                    if len2.is_nan() || len2 <= 1e-30 {
+                        m = [-p[0], -p[1], -p[2]];
+                        len2 = m[0] * m[0] + m[1] * m[1] + m[2] * m[2];
+                    }
+                    let inv = 1.0 / len2.sqrt();
+                    let inv = if m[0] * p[0] + m[1] * p[1] + m[2] * p[2] > 0.0 { -inv } else { inv };
+                    [m[0] * inv, m[1] * inv, m[2] * inv]
+                };
+                assert_eq!(got[i].map(f32::to_bits), want.map(f32::to_bits), "seed {seed} noise {noise}: pixel ({x}, {y})");
+            }
+        }
+        // Both paths are exercised: pixels at borders and edges, and pixels without depth.
+        assert!(slow > 500 && (!noise || none > 100), "seed {seed}: {slow} slow, {none} without depth");
+    }
+}
