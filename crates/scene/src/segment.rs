@@ -554,6 +554,10 @@ pub fn segment(
     for y in 0..h {
         for x in 0..w {
             let i = y * w + x;
+            // (Both links ask for a growable class: most pixels, the room's, go no further.)
+            if !growable(classes[i]) {
+                continue;
+            }
             if x + 1 < w && surface.edges.right_ok(x, y) && touching(i, i + 1) {
                 islands.union(i as u32, i as u32 + 1);
                 link(&mut dsu, i, i + 1);
