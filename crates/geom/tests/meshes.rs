@@ -153,12 +153,33 @@ fn budget_requests_out_of_range_are_refused() {
     assert_eq!(m.vertex_count(), 160 * 120);
 }
 
+/// The per-pixel rule of `grid_normals`: `pixel_tangents`, their cross product, unit length
+/// facing the camera (along the ray where there is no cross product).
+fn per_pixel_normal(points: &spatia_geom::PointGrid, edges: &spatia_geom::DepthEdges, x: usize, y: usize) -> [f32; 3] {
+    let (w, h, pts) = (points.width(), points.height(), points.as_slice());
+    let p = pts[y * w + x];
+    if p[2] <= 0.0 {
+        return [0.0; 3];
+    }
+    let mut m = match spatia_geom::pixel_tangents(pts, edges.raw(), w, h, x, y) {
+        [Some(th), Some(tv)] => [tv[1] * th[2] - tv[2] * th[1], tv[2] * th[0] - tv[0] * th[2], tv[0] * th[1] - tv[1] * th[0]],
+        _ => [0.0; 3],
+    };
+    let mut len2 = m[0] * m[0] + m[1] * m[1] + m[2] * m[2];
+    if len2.is_nan() || len2 <= 1e-30 {
+        m = [-p[0], -p[1], -p[2]];
+        len2 = m[0] * m[0] + m[1] * m[1] + m[2] * m[2];
+    }
+    let inv = 1.0 / len2.sqrt();
+    let inv = if m[0] * p[0] + m[1] * p[1] + m[2] * p[2] > 0.0 { -inv } else { inv };
+    [m[0] * inv, m[1] * inv, m[2] * inv]
+}
+
 /// The grid's normals, taken a row at a time in vector lanes, are those of the per-pixel
-/// rule (`pixel_tangents`, cross product, unit length facing the camera) to the bit, on
-/// clean and noisy frames (dropped pixels, discontinuities, borders).
+/// rule to the bit, on clean and noisy frames (dropped pixels, discontinuities, borders).
 #[test]
 fn grid_normals_in_lanes_are_the_per_pixel_rule_to_the_bit() {
-    use spatia_geom::{DepthEdges, PointGrid, grid_normals, pixel_tangents};
+    use spatia_geom::{DepthEdges, PointGrid, grid_normals};
     for (seed, noise) in [(3, false), (5, true), (11, true)] {
         let c = case(seed, noise, 160, 120);
         let points = PointGrid::from_depth(&c.frame.depth, &c.frame.intrinsics);
@@ -168,32 +189,39 @@ fn grid_normals_in_lanes_are_the_per_pixel_rule_to_the_bit() {
         let (mut slow, mut none) = (0, 0);
         for y in 0..h {
             for x in 0..w {
-                let (i, p) = (y * w + x, pts[y * w + x]);
-                let want = if p[2] <= 0.0 {
-                    none += 1;
-                    [0.0; 3]
-                } else {
-                    let tangents = pixel_tangents(pts, edges.raw(), w, h, x, y);
-                    slow += usize::from(x == 0 || y == 0 || x + 1 == w || y + 1 == h || edges.raw()[i] != 0);
-                    let mut m = match tangents {
-                        [Some(th), Some(tv)] => {
-                            [tv[1] * th[2] - tv[2] * th[1], tv[2] * th[0] - tv[0] * th[2], tv[0] * th[1] - tv[1] * th[0]]
-                        }
-                        _ => [0.0; 3],
-                    };
-                    let mut len2 = m[0] * m[0] + m[1] * m[1] + m[2] * m[2];
-                    if len2.is_nan() || len2 <= 1e-30 {
-                        m = [-p[0], -p[1], -p[2]];
-                        len2 = m[0] * m[0] + m[1] * m[1] + m[2] * m[2];
-                    }
-                    let inv = 1.0 / len2.sqrt();
-                    let inv = if m[0] * p[0] + m[1] * p[1] + m[2] * p[2] > 0.0 { -inv } else { inv };
-                    [m[0] * inv, m[1] * inv, m[2] * inv]
-                };
+                let i = y * w + x;
+                none += usize::from(pts[i][2] <= 0.0);
+                slow += usize::from(pts[i][2] > 0.0 && (x == 0 || y == 0 || x + 1 == w || y + 1 == h || edges.raw()[i] != 0));
+                let want = per_pixel_normal(&points, &edges, x, y);
                 assert_eq!(got[i].map(f32::to_bits), want.map(f32::to_bits), "seed {seed} noise {noise}: pixel ({x}, {y})");
             }
         }
         // Both paths are exercised: pixels at borders and edges, and pixels without depth.
         assert!(slow > 500 && (!noise || none > 100), "seed {seed}: {slow} slow, {none} without depth");
+    }
+}
+
+/// Grids too narrow or too short for a row's lanes (one or two pixels across, one row)
+/// give the per-pixel rule's normals too.
+#[test]
+fn grid_normals_of_tiny_grids_are_the_per_pixel_rule() {
+    use spatia_geom::{DepthEdges, DepthMap, Intrinsics, PointGrid, grid_normals};
+    let k = Intrinsics { fx: 500.0, fy: 500.0, cx: 1.0, cy: 1.0 };
+    for (w, h) in [(1, 1), (1, 4), (4, 1), (2, 2), (2, 5), (5, 2), (3, 3), (4, 3)] {
+        // A tilted plane with one pixel without depth where there is room for it.
+        let depth: Vec<f32> = (0..w * h)
+            .map(|i| if i == 4 && w * h > 6 { 0.0 } else { 2.0 + 0.01 * (i % w.max(1)) as f32 + 0.02 * (i / w.max(1)) as f32 })
+            .collect();
+        let depth = DepthMap::from_metres(w, h, depth).unwrap();
+        let points = PointGrid::from_depth(&depth, &k);
+        let edges = DepthEdges::from_depth(&depth, &MeshConfig::default().jump);
+        let got = grid_normals(&points, &edges);
+        assert_eq!(got.len(), w * h);
+        for y in 0..h {
+            for x in 0..w {
+                let want = per_pixel_normal(&points, &edges, x, y);
+                assert_eq!(got[y * w + x].map(f32::to_bits), want.map(f32::to_bits), "{w}x{h}: pixel ({x}, {y})");
+            }
+        }
     }
 }

@@ -455,16 +455,15 @@ mod tests {
         assert!(by_tangents * 5 > seen * 2 && by_tangents > 3 * by_units, "{by_tangents} of {seen} face up ({by_units} by unit normals)");
     }
 
-    #[test]
-    fn narrow_windows_summed_directly_match_the_running_sums() {
-        // The grazing top's frame: dropped pixels, a top's edge before a wall, the image's
-        // borders. Every pixel with depth gets the narrowest window.
-        let (surface, ..) = grazing_top();
+    /// The narrowest window for every pixel with depth, and the smoothed normals over it
+    /// from the running sums (`window_sums`, as [`normals`] takes them) and summed directly
+    /// (`narrow_window_normals`).
+    fn both_narrow(surface: &GridSurface) -> (Vec<u8>, Vec<[f32; 3]>, Vec<[f32; 3]>) {
         let r: Vec<u8> = surface.points.as_slice().iter().map(|p| if p[2] > 0.0 { MIN_RADIUS as u8 } else { 0 }).collect();
         let raw = &surface.normals;
         let mut general = vec![[0.0f32; 3]; raw.len()];
         window_sums(
-            &surface,
+            surface,
             &r,
             |i, _, _| raw[i],
             |i, s| {
@@ -472,7 +471,16 @@ mod tests {
                 general[i] = if len > 1e-12 { [s[0] / len, s[1] / len, s[2] / len] } else { raw[i] };
             },
         );
-        let direct = narrow_window_normals(&surface, &r);
+        let direct = narrow_window_normals(surface, &r);
+        (r, general, direct)
+    }
+
+    #[test]
+    fn narrow_windows_summed_directly_match_the_running_sums() {
+        // The grazing top's frame: dropped pixels, a top's edge before a wall, the image's
+        // borders. Every pixel with depth gets the narrowest window.
+        let (surface, ..) = grazing_top();
+        let (r, general, direct) = both_narrow(&surface);
         let (mut worst, mut broken) = (0.0f32, 0);
         for (i, (a, b)) in general.iter().zip(&direct).enumerate() {
             if r[i] == 0 {
@@ -487,6 +495,25 @@ mod tests {
         assert!(broken > 10_000, "{broken}");
         // And `normals` takes this path for such windows.
         assert_eq!(normals(&surface, &r).0, direct);
+    }
+
+    #[test]
+    fn narrow_windows_of_tiny_frames_match_the_running_sums() {
+        use spatia_geom::{DepthMap, Intrinsics, IntrinsicsSource, MeshConfig, RgbImage, RgbdFrame};
+        let intr = Intrinsics { fx: 500.0, fy: 500.0, cx: 1.0, cy: 1.0 };
+        for (w, h) in [(1, 1), (1, 5), (5, 1), (2, 2), (3, 6), (6, 3)] {
+            // A tilted plane, one pixel without depth where there is room for it.
+            let depth: Vec<f32> =
+                (0..w * h).map(|i| if i == 4 && w * h > 6 { 0.0 } else { 2.0 + 0.01 * (i % w) as f32 + 0.03 * (i / w) as f32 }).collect();
+            let rgb = RgbImage::from_raw(w as u32, h as u32, vec![128; w * h * 3]).unwrap();
+            let frame = RgbdFrame::new(rgb, DepthMap::from_metres(w, h, depth).unwrap(), intr, IntrinsicsSource::Given).unwrap();
+            let surface = GridSurface::from_frame(&frame, &MeshConfig::default());
+            let (_, general, direct) = both_narrow(&surface);
+            assert_eq!(direct.len(), w * h);
+            for (i, (a, b)) in general.iter().zip(&direct).enumerate() {
+                assert!((0..3).all(|k| (a[k] - b[k]).abs() < 1e-5), "{w}x{h} pixel {i}: {a:?} vs {b:?}");
+            }
+        }
     }
 
     #[test]
