@@ -78,8 +78,8 @@ fn cross(tv: [f32; 3], th: [f32; 3]) -> [f32; 3] {
     [tv[1] * th[2] - tv[2] * th[1], tv[2] * th[0] - tv[0] * th[2], tv[0] * th[1] - tv[1] * th[0]]
 }
 
-/// `m` to unit length, facing the camera from point `p`; toward the camera along `p`'s ray
-/// where `m` is zero or not a number.
+/// `n` to unit length, facing the camera from point `p`; toward the camera along `p`'s ray
+/// where `n` is zero or not a number.
 #[inline(always)]
 fn unit_toward_camera(n: [f32; 3], p: [f32; 3]) -> [f32; 3] {
     let mut m = n;
