@@ -43,9 +43,7 @@ pub fn grid_normals(points: &PointGrid, edges: &DepthEdges) -> Vec<[f32; 3]> {
         if inner {
             let (above, at, below) = (&planes[(y + 2) % 3], &planes[y % 3], &planes[(y + 1) % 3]);
             lanes::cross(&mut normal, above, at, below);
-            let [nx, ny, nz] = &mut normal;
-            let [px, py, pz] = at;
-            lanes::unit_toward_camera([nx, ny, nz], [px, py, pz]);
+            lanes::unit_toward_camera(&mut normal, at);
         }
         let (above, fl) = (if y > 0 { &flags[row.start - w..row.start] } else { &flags[row.clone()] }, &flags[row.clone()]);
         // The row's lanes as they are, then every other pixel's own normal over them.
@@ -119,16 +117,9 @@ mod lanes {
 
     /// [`super::unit_toward_camera`] of each `(nx, ny, nz)` from its point `(px, py, pz)`,
     /// in place.
-    pub(super) fn unit_toward_camera([nx, ny, nz]: [&mut [f32]; 3], [px, py, pz]: [&[f32]; 3]) {
+    pub(super) fn unit_toward_camera([nx, ny, nz]: &mut [Vec<f32>; 3], [px, py, pz]: &[Vec<f32>; 3]) {
         for ((((x, y), z), &a), (&b, &c)) in nx.iter_mut().zip(ny.iter_mut()).zip(nz.iter_mut()).zip(px).zip(py.iter().zip(pz)) {
-            // The same steps as the scalar function, each test a choice between lanes.
-            let len2 = *x * *x + *y * *y + *z * *z;
-            let ray = len2.is_nan() || len2 <= 1e-30;
-            let m = if ray { [-a, -b, -c] } else { [*x, *y, *z] };
-            let len2 = if ray { m[0] * m[0] + m[1] * m[1] + m[2] * m[2] } else { len2 };
-            let inv = 1.0 / len2.sqrt();
-            let inv = if m[0] * a + m[1] * b + m[2] * c > 0.0 { -inv } else { inv };
-            [*x, *y, *z] = [m[0] * inv, m[1] * inv, m[2] * inv];
+            [*x, *y, *z] = super::unit_toward_camera([*x, *y, *z], [a, b, c]);
         }
     }
 }

@@ -223,20 +223,16 @@ fn sub<const N: usize>(a: [f32; N], b: [f32; N]) -> [f32; N] {
 /// none survives the cross product of the sums.
 pub fn normals(surface: &GridSurface, r: &[u8]) -> (Vec<[f32; 3]>, Option<Vec<[f32; 3]>>) {
     let raw = &surface.normals;
-    let unit = |i: usize, s: [f32; 3]| {
-        let len = (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]).sqrt();
-        if len > 1e-12 { [s[0] / len, s[1] / len, s[2] / len] } else { raw[i] }
-    };
+    let unit = |i: usize, s: [f32; 3]| unit_or(s, raw[i]);
     // (By blocks, with no early exit within one, so that a block is tested in vector lanes.)
     let narrow = |k: u8| k == 0 || k as usize == MIN_RADIUS;
     if r.chunks(256).all(|b| b.iter().fold(true, |all, &k| all & narrow(k))) {
         return (narrow_window_normals(surface, r), None);
     }
-    let mut smooth = vec![[0.0f32; 3]; raw.len()];
     if r.iter().all(|&k| k as usize <= MIN_RADIUS) {
-        window_sums(surface, r, |i, _, _| raw[i], |i, s| smooth[i] = unit(i, s));
-        return (smooth, None);
+        return (averaged_normals(surface, r), None);
     }
+    let mut smooth = vec![[0.0f32; 3]; raw.len()];
     let pts = surface.points.as_slice();
     let tangent = tangents(surface);
     let value = |i: usize, x: usize, y: usize| {
@@ -260,6 +256,21 @@ pub fn normals(surface: &GridSurface, r: &[u8]) -> (Vec<[f32; 3]>, Option<Vec<[f
         }
     });
     (smooth, Some(level))
+}
+
+/// `s` to unit length; `fallback` where it is (nearly) zero.
+fn unit_or(s: [f32; 3], fallback: [f32; 3]) -> [f32; 3] {
+    let len = (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]).sqrt();
+    if len > 1e-12 { [s[0] / len, s[1] / len, s[2] / len] } else { fallback }
+}
+
+/// The unit normals averaged over each pixel's window (half-widths `r`) by [`window_sums`],
+/// without the tangent sums; `[0, 0, 0]` where `r` is 0.
+fn averaged_normals(surface: &GridSurface, r: &[u8]) -> Vec<[f32; 3]> {
+    let raw = &surface.normals;
+    let mut smooth = vec![[0.0f32; 3]; raw.len()];
+    window_sums(surface, r, |i, _, _| raw[i], |i, s| smooth[i] = unit_or(s, raw[i]));
+    smooth
 }
 
 /// [`normals`] where every pixel with depth has the narrowest window ([`MIN_RADIUS`], as
@@ -456,22 +467,10 @@ mod tests {
     }
 
     /// The narrowest window for every pixel with depth, and the smoothed normals over it
-    /// from the running sums (`window_sums`, as [`normals`] takes them) and summed directly
-    /// (`narrow_window_normals`).
+    /// from the running sums (`averaged_normals`) and summed directly (`narrow_window_normals`).
     fn both_narrow(surface: &GridSurface) -> (Vec<u8>, Vec<[f32; 3]>, Vec<[f32; 3]>) {
         let r: Vec<u8> = surface.points.as_slice().iter().map(|p| if p[2] > 0.0 { MIN_RADIUS as u8 } else { 0 }).collect();
-        let raw = &surface.normals;
-        let mut general = vec![[0.0f32; 3]; raw.len()];
-        window_sums(
-            surface,
-            &r,
-            |i, _, _| raw[i],
-            |i, s| {
-                let len = (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]).sqrt();
-                general[i] = if len > 1e-12 { [s[0] / len, s[1] / len, s[2] / len] } else { raw[i] };
-            },
-        );
-        let direct = narrow_window_normals(surface, &r);
+        let (general, direct) = (averaged_normals(surface, &r), narrow_window_normals(surface, &r));
         (r, general, direct)
     }
 
