@@ -19,8 +19,10 @@ pub enum Class {
     Wall(u16),
     /// The ceiling.
     Ceiling,
-    /// A large up-facing support surface (table top, shelf); the patch number.
-    Top(u32),
+    /// A large up-facing support surface (table top, shelf); the patch number. (Two bytes
+    /// keep a class in four, where four made it eight: the passes over every pixel move half
+    /// the bytes.)
+    Top(u16),
     /// Anything else: objects.
     Free,
 }
@@ -342,11 +344,14 @@ pub fn segment(
     // thing from the floor (its tolerance there beyond the lowest thing kept): in a clean
     // frame none is, and the paint is not measured.
     let asked = |i: usize| surface.points.valid(i) && points[i][2].abs() < floor_tol(i) && floor_tol(i) > cfg.min_object_height;
+    // (Empty where no pixel is asked.)
     let floor_paint: Vec<bool> = {
+        // (Each pixel is asked only where some tolerance is that wide: one pass over them.)
+        let wide = floor_tols.iter().map(|&t| (t > cfg.min_object_height) as u32).sum::<u32>() > 0;
         let sample: Vec<usize> =
-            if (0..n_px).any(asked) { (0..n_px).step_by(5).filter(|&i| on_floor_plane(i)).collect() } else { Vec::new() };
+            if wide && (0..n_px).any(asked) { (0..n_px).step_by(5).filter(|&i| on_floor_plane(i)).collect() } else { Vec::new() };
         if sample.len() < 100 {
-            vec![true; n_px]
+            Vec::new()
         } else {
             let sampled: Vec<([f32; 3], f32)> = sample.iter().map(|&i| chroma(i)).collect();
             let med = [0, 1, 2].map(|k| crate::shape::median(sampled.iter().map(|(c, _)| c[k]).collect()));
@@ -368,6 +373,8 @@ pub fn segment(
         }
     };
 
+    let floor_paint = |i: usize| floor_paint.is_empty() || floor_paint[i];
+
     // On a structural plane by distance alone (normals at range can be all noise).
     let near_structure = |i: usize| {
         let p = v3(points[i]);
@@ -383,7 +390,7 @@ pub fn segment(
         }
         let p = v3(points[i]);
         let n = v3(normals[i]);
-        classes[i] = if frame.ground == GroundSource::Floor && p.z.abs() < floor_tol(i) && n.z > cos_plane && floor_paint[i] {
+        classes[i] = if frame.ground == GroundSource::Floor && p.z.abs() < floor_tol(i) && n.z > cos_plane && floor_paint(i) {
             Class::Floor
         } else if let Some(&(k, _, _)) = walls.iter().find(|(_, wn, d)| (wn.dot(&p) + d).abs() < tol(i) && wn.dot(&n).abs() > cos_plane) {
             Class::Wall(k)
@@ -467,8 +474,9 @@ pub fn segment(
         let hull = hull_of(&points, px.iter().copied());
         // A support stands clear of the floor (a patch of another floor paint does not).
         let clear = frame.ground != GroundSource::Floor || height > cfg.min_object_height.max(floor_tol(px[0]));
-        if clear && polygon_area(&hull) >= cfg.support_min_area {
-            let k = top_heights.len() as u32;
+        // (Patches past the 65,535th, which no photo holds, are left as pieces.)
+        let number = u16::try_from(top_heights.len());
+        if let (true, Ok(k)) = (clear && polygon_area(&hull) >= cfg.support_min_area, number) {
             top_heights.push(height);
             top_hulls.push(hull);
             for &i in &px {
@@ -487,7 +495,7 @@ pub fn segment(
         let z = px.iter().map(|&i| points[i][2]).sum::<f32>() / n;
         if let Some(k) = (0..top_heights.len()).find(|&k| (top_heights[k] - z).abs() < 0.02 && inside(&top_hulls[k], c, 0.6)) {
             for &i in px {
-                classes[i] = Class::Top(k as u32);
+                classes[i] = Class::Top(k as u16);
             }
         }
     }
@@ -638,7 +646,7 @@ pub fn segment(
         let n = px.len() as f32;
         let range = px.iter().map(|&i| cam[i][2]).sum::<f32>() / n;
         let top = match classes[px[0]] {
-            Class::Top(t) => Some(t),
+            Class::Top(t) => Some(u32::from(t)),
             _ => None,
         };
         stats.push(Stat {
@@ -755,7 +763,7 @@ pub fn segment(
             // another floor paint has a mean height of zero.
             let standing = || {
                 let n = px.len() as f32;
-                let other = px.iter().filter(|&&i| !floor_paint[i]).count() as f32 >= 0.5 * n;
+                let other = px.iter().filter(|&&i| !floor_paint(i)).count() as f32 >= 0.5 * n;
                 let mean = px.iter().map(|&i| points[i][2]).sum::<f32>() / n;
                 let noise = sigma(px.iter().map(|&i| cam[i][2]).sum::<f32>() / n);
                 other && mean > 0.01 + 3.0 * noise / n.sqrt()
