@@ -232,33 +232,36 @@ fn merge_legs_under_slabs(
     }
 }
 
-/// A wall bounds the room: next to nothing is seen through it. A vertical plane through a
-/// large curved object close to the camera (a tangent strip of a cylinder holds two
-/// percent of the pixels) has the table and the real walls behind it. At most 2 % of the
-/// (sampled) pixels may lie beyond the plane, farther than its tolerance.
-fn bounds_the_room(
+/// Which of the vertical `planes` (scene-frame normal and offset) bound the room: next to
+/// nothing is seen through them. A vertical plane through a large curved object close to
+/// the camera (a tangent strip of a cylinder holds two percent of the pixels) has the table
+/// and the real walls behind it. At most 2 % of the (sampled) pixels may lie beyond a
+/// plane, farther than its tolerance. (One pass over the sample for all the planes: the
+/// sample touches most of the frame's memory.)
+fn bound_the_room(
     points: &[[f32; 3]],
     cam: &[[f32; 3]],
-    normal: Vec3,
-    offset: f32,
+    planes: &[(Vec3, f32)],
     frame: &SceneFrame,
     tol: &impl Fn(usize) -> f32,
     stride: usize,
-) -> bool {
+) -> Vec<bool> {
     let eye = frame.to_scene(&Vec3::zeros());
-    let side = (normal.dot(&eye) + offset).signum();
-    let (mut seen, mut beyond) = (0usize, 0usize);
+    let sides: Vec<f32> = planes.iter().map(|(n, d)| (n.dot(&eye) + d).signum()).collect();
+    let (mut seen, mut beyond) = (0usize, vec![0usize; planes.len()]);
     for i in (0..points.len()).step_by(stride.max(1) * 3 + 1) {
         if cam[i][2] <= 0.0 {
             continue;
         }
         seen += 1;
-        let d = (normal.dot(&v3(points[i])) + offset) * side;
-        if d < -3.0 * tol(i) {
-            beyond += 1;
+        let (p, far) = (v3(points[i]), -3.0 * tol(i));
+        for (((n, d), side), count) in planes.iter().zip(&sides).zip(beyond.iter_mut()) {
+            if (n.dot(&p) + d) * side < far {
+                *count += 1;
+            }
         }
     }
-    (beyond as f32) <= 0.02 * seen as f32
+    beyond.into_iter().map(|b| (b as f32) <= 0.02 * seen as f32).collect()
 }
 
 /// Segments a frame whose geometry, planes and scene frame are known.
@@ -296,14 +299,11 @@ pub fn segment(
     // larger. The floor's plane, from most of the photo, is known to millimetres: its
     // tolerance does not grow with the range, or a flat thing 8 cm tall at 6 m would be
     // taken for floor.
-    // (Both once per pixel: they are asked several times for most.)
-    let (tols, floor_tols): (Vec<f32>, Vec<f32>) = cam
-        .iter()
-        .map(|p| {
-            let noise = 2.5 * sigma(p[2]);
-            ((cfg.plane_tol + cfg.plane_tol_per_m2 * p[2] * p[2]).max(noise), cfg.plane_tol.max(noise))
-        })
-        .unzip();
+    // (Both once per pixel: they are asked several times for most. Each in a pass of its
+    // own, which runs in vector lanes, as a pass that makes both does not.)
+    let noise = |p: &[f32; 3]| 2.5 * sigma(p[2]);
+    let tols: Vec<f32> = cam.iter().map(|p| (cfg.plane_tol + cfg.plane_tol_per_m2 * p[2] * p[2]).max(noise(p))).collect();
+    let floor_tols: Vec<f32> = cam.iter().map(|p| cfg.plane_tol.max(noise(p))).collect();
     let tol = |i: usize| tols[i];
     let floor_tol = |i: usize| floor_tols[i];
 
@@ -314,11 +314,20 @@ pub fn segment(
     let rot = frame.cam_to_scene.rotation;
     let mut walls: Vec<(u16, Vec3, f32)> = Vec::new();
     let mut ceilings: Vec<(Vec3, f32)> = Vec::new();
-    for (k, p) in planes.iter().enumerate() {
-        let n = rot * p.plane.normal;
-        let c = frame.to_scene(&p.centroid);
-        let big = p.inliers.len() as f32 >= cfg.wall_min_fraction * valid_count as f32;
-        if big && n.z.abs() < 0.25 && bounds_the_room(&points, cam, n, -n.dot(&c), frame, &tol, stride) {
+    // Each plane's scene-frame normal and centroid, and whether it is large.
+    let scene_planes: Vec<(Vec3, Vec3, bool)> = planes
+        .iter()
+        .map(|p| {
+            let big = p.inliers.len() as f32 >= cfg.wall_min_fraction * valid_count as f32;
+            (rot * p.plane.normal, frame.to_scene(&p.centroid), big)
+        })
+        .collect();
+    let upright = |&(n, _, big): &(Vec3, Vec3, bool)| big && n.z.abs() < 0.25;
+    let candidates: Vec<(Vec3, f32)> = scene_planes.iter().filter(|p| upright(p)).map(|&(n, c, _)| (n, -n.dot(&c))).collect();
+    let mut bounding = bound_the_room(&points, cam, &candidates, frame, &tol, stride).into_iter();
+    for (k, p) in scene_planes.iter().enumerate() {
+        let (n, c, big) = *p;
+        if upright(p) && bounding.next().unwrap_or(false) {
             walls.push((k as u16, n, -n.dot(&c)));
         } else if big && n.z < -0.9 && c.z > frame.camera_height {
             ceilings.push((n, -n.dot(&c)));
