@@ -324,6 +324,7 @@ pub fn segment(
         .collect();
     let upright = |&(n, _, big): &(Vec3, Vec3, bool)| big && n.z.abs() < 0.25;
     let candidates: Vec<(Vec3, f32)> = scene_planes.iter().filter(|p| upright(p)).map(|&(n, c, _)| (n, -n.dot(&c))).collect();
+    // (In step with the planes that are candidates: each of those takes its answer in turn.)
     let mut bounding = bound_the_room(&points, cam, &candidates, frame, &tol, stride).into_iter();
     for (k, p) in scene_planes.iter().enumerate() {
         let (n, c, big) = *p;
@@ -353,7 +354,7 @@ pub fn segment(
     // thing from the floor (its tolerance there beyond the lowest thing kept): in a clean
     // frame none is, and the paint is not measured.
     let asked = |i: usize| surface.points.valid(i) && points[i][2].abs() < floor_tol(i) && floor_tol(i) > cfg.min_object_height;
-    // (Empty where no pixel is asked.)
+    // (Empty where every pixel's paint passes.)
     let floor_paint: Vec<bool> = {
         // (Each pixel is asked only where some tolerance is that wide: one pass over them.)
         let wide = floor_tols.iter().map(|&t| (t > cfg.min_object_height) as u32).sum::<u32>() > 0;
@@ -484,8 +485,10 @@ pub fn segment(
         // A support stands clear of the floor (a patch of another floor paint does not).
         let clear = frame.ground != GroundSource::Floor || height > cfg.min_object_height.max(floor_tol(px[0]));
         // (Patches past the 65,535th, which no photo holds, are left as pieces.)
-        let number = u16::try_from(top_heights.len());
-        if let (true, Ok(k)) = (clear && polygon_area(&hull) >= cfg.support_min_area, number) {
+        if clear
+            && polygon_area(&hull) >= cfg.support_min_area
+            && let Ok(k) = u16::try_from(top_heights.len())
+        {
             top_heights.push(height);
             top_hulls.push(hull);
             for &i in &px {
