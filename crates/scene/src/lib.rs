@@ -1005,6 +1005,7 @@ impl Scene {
                 o.yaw_deg = b.yaw_deg();
             }
         }
+        hold_what_rests(&mut objects, camera.xy());
         // Where the photo's shading follows one light, an object with no face toward it
         // is named by its paint (see [`light`]).
         // With noisy depth, the normals of the fitted shape where each pixel's ray meets it:
@@ -1439,6 +1440,63 @@ fn support(objects: &mut [Object], cfg: &SceneConfig) -> Vec<f32> {
             gap
         })
         .collect()
+}
+
+/// A box's top holds what rests on it: its footprint reaches, on each axis's side away from
+/// the camera (its far faces, which a single view does not see), at least as far as the
+/// footprint of each thing resting on it. A box seen face-on shows its top edge-on or
+/// hidden behind what stands on it, and its depth along the view is otherwise unmeasured.
+fn hold_what_rests(objects: &mut [Object], camera: Vec2) {
+    // (Each from the fitted footprints: a box grown under one thing does not grow the one
+    // under it.)
+    let grown: Vec<Option<([f32; 2], [f32; 2])>> = objects
+        .iter()
+        .map(|b| {
+            if !matches!(b.shape, ShapeClass::Box | ShapeClass::Cube) {
+                return None;
+            }
+            let centre = Vec2::new(b.centre[0], b.centre[1]);
+            let axes = yaw_axes(b.yaw_deg);
+            let mut reach = [(-b.size[0] / 2.0, b.size[0] / 2.0), (-b.size[1] / 2.0, b.size[1] / 2.0)];
+            for r in objects.iter().filter(|r| r.on == Some(b.id)) {
+                let at = Vec2::new(r.centre[0], r.centre[1]) - centre;
+                for (axis, reach) in axes.iter().zip(&mut reach) {
+                    let half = if matches!(r.shape, ShapeClass::Box | ShapeClass::Cube) {
+                        let [ru, rv] = yaw_axes(r.yaw_deg);
+                        (ru.dot(axis).abs() * r.size[0] + rv.dot(axis).abs() * r.size[1]) / 2.0
+                    } else {
+                        r.size[0].max(r.size[1]) / 2.0
+                    };
+                    let mid = at.dot(axis);
+                    // (Only the far side grows: the near face is seen where it ends.)
+                    if (centre - camera).dot(axis) > 0.0 {
+                        reach.1 = reach.1.max(mid + half);
+                    } else {
+                        reach.0 = reach.0.min(mid - half);
+                    }
+                }
+            }
+            let mut centre = centre;
+            let mut size = [b.size[0], b.size[1]];
+            for ((axis, (lo, hi)), size) in axes.iter().zip(reach).zip(&mut size) {
+                centre += *axis * ((lo + hi) / 2.0);
+                *size = hi - lo;
+            }
+            Some(([centre.x, centre.y], size))
+        })
+        .collect();
+    for (o, g) in objects.iter_mut().zip(grown) {
+        if let Some((centre, size)) = g {
+            o.centre[..2].copy_from_slice(&centre);
+            o.size[..2].copy_from_slice(&size);
+        }
+    }
+}
+
+/// The unit vectors of an object's width and depth axes on the floor.
+fn yaw_axes(yaw_deg: f32) -> [Vec2; 2] {
+    let (s, c) = yaw_deg.to_radians().sin_cos();
+    [Vec2::new(c, s), Vec2::new(-s, c)]
 }
 
 /// Whether [`model_normal`] gives normals for a shape.
