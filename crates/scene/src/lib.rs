@@ -1046,10 +1046,27 @@ impl Scene {
                     continue;
                 }
                 // The shading of the object's brightest quarter, whose colour names it.
-                let mut lit: Vec<(f32, f32)> = normals.iter().zip(&o.colours).map(|(n, c)| (light::luminance(*c), l.shading(*n))).collect();
+                let mut lit: Vec<(f32, f32, Vec3)> =
+                    normals.iter().zip(&o.colours).map(|(n, c)| (light::luminance(*c), l.shading(*n), *n)).collect();
+                let uniform = light::relative_variance(lit.iter().map(|p| p.0)) <= light::UNIFORM;
                 // (Selected, not sorted: a table's pixels sorted took half a millisecond.)
                 let top = colour::brightest_quarter(&mut lit, |a, b| b.0.total_cmp(&a.0));
                 let shading = shape::median(top.iter().map(|p| p.1).collect());
+                // Every light that explains the photo about as well gives the same name: the
+                // least and the most shading any of them gives the brightest quarter (a
+                // sample of it) name it alike (a name changes with brightness one way).
+                let agreed = |name: ColourName| {
+                    let step = top.len().div_ceil(NEAR_LIGHT_SAMPLES);
+                    let mut s = Vec::with_capacity(NEAR_LIGHT_SAMPLES);
+                    let (lo, hi) = l.near.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &(d, a)| {
+                        s.clear();
+                        s.extend(top.iter().step_by(step).map(|p| light::shading(d, a, p.2)));
+                        let mid = s.len() / 2;
+                        let m = *s.select_nth_unstable_by(mid, f32::total_cmp).1;
+                        (lo.min(m), hi.max(m))
+                    });
+                    lo > hi || [lo, hi].iter().all(|&m| colour_name(light::unshaded(o.rgb, m)) == name)
+                };
                 // Only a thing in shade is renamed: the light, as estimated, reaches its
                 // brightest quarter at under half strength, and either its brightness is the
                 // same on all its faces (ambient light alone) or the new name holds when the
@@ -1057,10 +1074,9 @@ impl Scene {
                 // changes a face's shading by that much). A lit face's name, dimmed by its
                 // angle, already allows for shading; correcting a lit gray from an imprecise
                 // light would turn it white.
-                let uniform = light::relative_variance(lit.iter().map(|p| p.0)) <= light::UNIFORM;
                 let renamed = colour_name(light::unshaded(o.rgb, shading));
                 let robust = renamed == colour_name(light::unshaded(o.rgb, (shading * 1.3).min(1.0)));
-                if (uniform || robust) && shading < l.ambient + IN_SHADE * (1.0 - l.ambient) {
+                if (uniform || robust) && shading < l.ambient + IN_SHADE * (1.0 - l.ambient) && agreed(renamed) {
                     o.colour = renamed;
                 }
             }
@@ -1247,6 +1263,9 @@ const ONE_EDGE_GROWTH: f32 = 3.0;
 /// An object is in shade when the light reaches its brightest quarter at under this
 /// share of full strength (beyond the ambient light).
 const IN_SHADE: f32 = 0.5;
+
+/// Pixels of an object's brightest quarter whose shading is asked of each near light.
+const NEAR_LIGHT_SAMPLES: usize = 32;
 
 /// With noisy depth the outline of a sphere's mask strays from a circle by at most this
 /// share of its angular radius ([`shape::outline_spread`]): up to 0.056 for 116 of 120
