@@ -1056,7 +1056,7 @@ impl Scene {
                 // least and the most shading any of them gives the brightest quarter (a
                 // sample of it) name it alike (a name changes with brightness one way).
                 let agreed = |name: ColourName| {
-                    let step = top.len().div_ceil(NEAR_LIGHT_SAMPLES);
+                    let step = top.len().div_ceil(NEAR_LIGHT_SAMPLES).max(1);
                     let mut s = Vec::with_capacity(NEAR_LIGHT_SAMPLES);
                     let (lo, hi) = l.near.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &(d, a)| {
                         s.clear();
