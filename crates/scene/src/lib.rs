@@ -1046,12 +1046,13 @@ impl Scene {
                     continue;
                 }
                 // The shading of the object's brightest quarter, whose colour names it.
-                let mut lit: Vec<(f32, f32, Vec3)> =
-                    normals.iter().zip(&o.colours).map(|(n, c)| (light::luminance(*c), l.shading(*n), *n)).collect();
+                // (Luminance and pixel, the shading asked of the brightest quarter only.)
+                let mut lit: Vec<(f32, u32)> = o.colours.iter().enumerate().map(|(k, c)| (light::luminance(*c), k as u32)).collect();
                 let uniform = light::relative_variance(lit.iter().map(|p| p.0)) <= light::UNIFORM;
                 // (Selected, not sorted: a table's pixels sorted took half a millisecond.)
                 let top = colour::brightest_quarter(&mut lit, |a, b| b.0.total_cmp(&a.0));
-                let shading = shape::median(top.iter().map(|p| p.1).collect());
+                let normal = |p: &(f32, u32)| normals[p.1 as usize];
+                let shading = shape::median(top.iter().map(|p| l.shading(normal(p))).collect());
                 // Every light that explains the photo about as well gives the same name: the
                 // least and the most shading any of them gives the brightest quarter (a
                 // sample of it) name it alike (a name changes with brightness one way).
@@ -1060,7 +1061,7 @@ impl Scene {
                     let mut s = Vec::with_capacity(NEAR_LIGHT_SAMPLES);
                     let (lo, hi) = l.near.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &(d, a)| {
                         s.clear();
-                        s.extend(top.iter().step_by(step).map(|p| light::shading(d, a, p.2)));
+                        s.extend(top.iter().step_by(step).map(|p| light::shading(d, a, normal(p))));
                         let mid = s.len() / 2;
                         let m = *s.select_nth_unstable_by(mid, f32::total_cmp).1;
                         (lo.min(m), hi.max(m))
@@ -1076,7 +1077,7 @@ impl Scene {
                 // light would turn it white.
                 let renamed = colour_name(light::unshaded(o.rgb, shading));
                 let robust = renamed == colour_name(light::unshaded(o.rgb, (shading * 1.3).min(1.0)));
-                if (uniform || robust) && shading < l.ambient + IN_SHADE * (1.0 - l.ambient) && agreed(renamed) {
+                if (uniform || robust) && shading < l.ambient + IN_SHADE * (1.0 - l.ambient) && renamed != o.colour && agreed(renamed) {
                     o.colour = renamed;
                 }
             }
