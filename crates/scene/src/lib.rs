@@ -1040,47 +1040,7 @@ impl Scene {
             light::estimate(&shaded, photo_noise / 255.0)
         };
         if let Some(l) = estimated {
-            for (o, normals) in objects.iter_mut().zip(&normals) {
-                // (Nor is a noisy table's shading known.)
-                if o.noise >= NOISY_DEPTH && !has_model_normals(o.shape) {
-                    continue;
-                }
-                // The shading of the object's brightest quarter, whose colour names it.
-                // (Luminance and pixel, the shading asked of the brightest quarter only.)
-                let mut lit: Vec<(f32, u32)> = o.colours.iter().enumerate().map(|(k, c)| (light::luminance(*c), k as u32)).collect();
-                let uniform = light::relative_variance(lit.iter().map(|p| p.0)) <= light::UNIFORM;
-                // (Selected, not sorted: a table's pixels sorted took half a millisecond.)
-                let top = colour::brightest_quarter(&mut lit, |a, b| b.0.total_cmp(&a.0));
-                let normal = |p: &(f32, u32)| normals[p.1 as usize];
-                let shading = shape::median(top.iter().map(|p| l.shading(normal(p))).collect());
-                // Every light that explains the photo about as well gives the same name: the
-                // least and the most shading any of them gives the brightest quarter (a
-                // sample of it) name it alike (a name changes with brightness one way).
-                let agreed = |name: ColourName| {
-                    let step = top.len().div_ceil(NEAR_LIGHT_SAMPLES).max(1);
-                    let mut s = Vec::with_capacity(NEAR_LIGHT_SAMPLES);
-                    let (lo, hi) = l.near.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &(d, a)| {
-                        s.clear();
-                        s.extend(top.iter().step_by(step).map(|p| light::shading(d, a, normal(p))));
-                        let mid = s.len() / 2;
-                        let m = *s.select_nth_unstable_by(mid, f32::total_cmp).1;
-                        (lo.min(m), hi.max(m))
-                    });
-                    lo > hi || [lo, hi].iter().all(|&m| colour_name(light::unshaded(o.rgb, m)) == name)
-                };
-                // Only a thing in shade is renamed: the light, as estimated, reaches its
-                // brightest quarter at under half strength, and either its brightness is the
-                // same on all its faces (ambient light alone) or the new name holds when the
-                // correction is taken 30 % smaller (a light estimated a few degrees off
-                // changes a face's shading by that much). A lit face's name, dimmed by its
-                // angle, already allows for shading; correcting a lit gray from an imprecise
-                // light would turn it white.
-                let renamed = colour_name(light::unshaded(o.rgb, shading));
-                let robust = renamed == colour_name(light::unshaded(o.rgb, (shading * 1.3).min(1.0)));
-                if (uniform || robust) && shading < l.ambient + IN_SHADE * (1.0 - l.ambient) && renamed != o.colour && agreed(renamed) {
-                    o.colour = renamed;
-                }
-            }
+            name_by_paint(&mut objects, &normals, &l);
         }
         for o in &mut objects {
             let c = sframe.to_camera(&v3(o.centre));
@@ -1460,6 +1420,55 @@ fn support(objects: &mut [Object], cfg: &SceneConfig) -> Vec<f32> {
             gap
         })
         .collect()
+}
+
+/// Names each thing in shade by its paint under the scene's light `l` (see [`light`]),
+/// from `normals`, each object's pixels' normals. (A function of its own: inlined into
+/// [`Scene::from_frame`] its code moved the compiler's choices in the passes over every
+/// pixel, by half a millisecond.)
+#[inline(never)]
+fn name_by_paint(objects: &mut [Object], normals: &[Vec<Vec3>], l: &light::Light) {
+    for (o, normals) in objects.iter_mut().zip(normals) {
+        // (Nor is a noisy table's shading known.)
+        if o.noise >= NOISY_DEPTH && !has_model_normals(o.shape) {
+            continue;
+        }
+        // The shading of the object's brightest quarter, whose colour names it.
+        // (Luminance and pixel, the shading asked of the brightest quarter only.)
+        let mut lit: Vec<(f32, u32)> = o.colours.iter().enumerate().map(|(k, c)| (light::luminance(*c), k as u32)).collect();
+        let uniform = light::relative_variance(lit.iter().map(|p| p.0)) <= light::UNIFORM;
+        // (Selected, not sorted: a table's pixels sorted took half a millisecond.)
+        let top = colour::brightest_quarter(&mut lit, |a, b| b.0.total_cmp(&a.0));
+        let normal = |p: &(f32, u32)| normals[p.1 as usize];
+        let shading = shape::median(top.iter().map(|p| l.shading(normal(p))).collect());
+        // Every light that explains the photo about as well gives the same name: the
+        // least and the most shading any of them gives the brightest quarter (a
+        // sample of it) name it alike (a name changes with brightness one way).
+        let agreed = |name: ColourName| {
+            let step = top.len().div_ceil(NEAR_LIGHT_SAMPLES).max(1);
+            let mut s = Vec::with_capacity(NEAR_LIGHT_SAMPLES);
+            let (lo, hi) = l.near.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &(d, a)| {
+                s.clear();
+                s.extend(top.iter().step_by(step).map(|p| light::shading(d, a, normal(p))));
+                let mid = s.len() / 2;
+                let m = *s.select_nth_unstable_by(mid, f32::total_cmp).1;
+                (lo.min(m), hi.max(m))
+            });
+            lo > hi || [lo, hi].iter().all(|&m| colour_name(light::unshaded(o.rgb, m)) == name)
+        };
+        // Only a thing in shade is renamed: the light, as estimated, reaches its
+        // brightest quarter at under half strength, and either its brightness is the
+        // same on all its faces (ambient light alone) or the new name holds when the
+        // correction is taken 30 % smaller (a light estimated a few degrees off
+        // changes a face's shading by that much). A lit face's name, dimmed by its
+        // angle, already allows for shading; correcting a lit gray from an imprecise
+        // light would turn it white.
+        let renamed = colour_name(light::unshaded(o.rgb, shading));
+        let robust = renamed == colour_name(light::unshaded(o.rgb, (shading * 1.3).min(1.0)));
+        if (uniform || robust) && shading < l.ambient + IN_SHADE * (1.0 - l.ambient) && renamed != o.colour && agreed(renamed) {
+            o.colour = renamed;
+        }
+    }
 }
 
 /// A box's top holds what rests on it: its footprint reaches, on each axis's side away from

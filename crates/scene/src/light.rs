@@ -37,12 +37,6 @@ const MIN_OBJECTS: usize = 3;
 /// square (about 5 % deviation).
 pub const UNIFORM: f32 = 0.0025;
 
-/// Directions tried over the whole sphere (about 10 degrees apart).
-const COARSE: usize = 400;
-
-/// Directions then tried within 12 degrees of the best.
-const FINE: usize = 300;
-
 /// Pixels sampled per object.
 const SAMPLES: usize = 64;
 
@@ -127,7 +121,9 @@ pub fn estimate(objects: &[(&[Vec3], &[[u8; 3]])], photo_noise: f32) -> Option<L
     // a time in one pass over each object's samples (each direction's sums in the order of
     // its samples, as one at a time).
     const LANES: usize = 8;
-    let mut tried: Vec<(f32, Vec3, f32)> = Vec::with_capacity((COARSE + FINE) * ambients.len());
+    // The lights within the margin of the best so far, for the near ones.
+    let margin = NEAR_EXPLAINED * (total_var - noise_share);
+    let mut tried: Vec<(f32, Vec3, f32)> = Vec::new();
     let mut search = |dirs: &mut dyn Iterator<Item = Vec3>, mut best: (f32, Vec3, f32)| {
         let dirs: Vec<Vec3> = dirs.collect();
         // Per object and direction: sums of y c, c and c^2, c = max(0, n . l).
@@ -160,7 +156,9 @@ pub fn estimate(objects: &[(&[Vec3], &[[u8; 3]])], photo_noise: f32) -> Option<L
                         let ss = a * a * count + 2.0 * a * b * s[1] + b * b * s[2];
                         res += (syy - ys * ys / ss.max(1e-12)).max(0.0) / syy;
                     }
-                    tried.push((res, l, a));
+                    if res <= best.0 + margin {
+                        tried.push((res, l, a));
+                    }
                     if res < best.0 {
                         best = (res, l, a);
                     }
@@ -171,11 +169,10 @@ pub fn estimate(objects: &[(&[Vec3], &[[u8; 3]])], photo_noise: f32) -> Option<L
     };
     // Coarse: 400 directions over the sphere (about 10 degrees apart); fine: 300 within
     // 12 degrees of the best.
-    let best = search(&mut cap(Vec3::z(), -1.0, COARSE), (f32::INFINITY, Vec3::z(), 0.5));
-    let best = search(&mut cap(best.1, 12f32.to_radians().cos(), FINE), best);
+    let best = search(&mut cap(Vec3::z(), -1.0, 400), (f32::INFINITY, Vec3::z(), 0.5));
+    let best = search(&mut cap(best.1, 12f32.to_radians().cos(), 300), best);
     let explained = 1.0 - (best.0 - noise_share).max(0.0) / (total_var - noise_share);
-    let near: Vec<(Vec3, f32)> =
-        tried.iter().filter(|t| t.0 <= best.0 + NEAR_EXPLAINED * (total_var - noise_share)).map(|t| (t.1, t.2)).collect();
+    let near: Vec<(Vec3, f32)> = tried.iter().filter(|t| t.0 <= best.0 + margin).map(|t| (t.1, t.2)).collect();
     (explained >= MIN_EXPLAINED).then_some(Light { direction: best.1, ambient: best.2, explained, near })
 }
 
