@@ -1473,7 +1473,8 @@ fn name_by_paint(objects: &mut [Object], normals: &[Vec<Vec3>], l: &light::Light
 
 /// A box's top holds what rests on it: its footprint reaches, on each axis's side away from
 /// the camera (its far faces, which a single view does not see), at least as far as the
-/// footprint of each thing resting on it. A box seen face-on shows its top edge-on or
+/// footprint of each thing resting on it (a box's by the circle within it: a small box's
+/// yaw under noise can be tens of degrees off). A box seen face-on shows its top edge-on or
 /// hidden behind what stands on it, and its depth along the view is otherwise unmeasured.
 fn hold_what_rests(objects: &mut [Object], camera: Vec2) {
     // (Each from the fitted footprints: a box grown under one thing does not grow the one
@@ -1491,8 +1492,7 @@ fn hold_what_rests(objects: &mut [Object], camera: Vec2) {
                 let at = Vec2::new(r.centre[0], r.centre[1]) - centre;
                 for (axis, reach) in axes.iter().zip(&mut reach) {
                     let half = if matches!(r.shape, ShapeClass::Box | ShapeClass::Cube) {
-                        let [ru, rv] = yaw_axes(r.yaw_deg);
-                        (ru.dot(axis).abs() * r.size[0] + rv.dot(axis).abs() * r.size[1]) / 2.0
+                        r.size[0].min(r.size[1]) / 2.0
                     } else {
                         r.size[0].max(r.size[1]) / 2.0
                     };
