@@ -157,8 +157,7 @@ impl Object {
         if matches!(self.shape, ShapeClass::Box | ShapeClass::Cube | ShapeClass::Cylinder) {
             return self.top();
         }
-        let (s, c) = other.yaw_deg.to_radians().sin_cos();
-        let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
+        let [u, v] = yaw_axes(other.yaw_deg);
         let oc = Vec2::new(other.centre[0], other.centre[1]);
         let mut z: Vec<f32> = self
             .points
@@ -1358,8 +1357,7 @@ fn floor_hull(o: &Object) -> Vec<Vec2> {
 }
 
 fn footprint_overlap_hull(a: &Object, b_hull: &[Vec2]) -> f32 {
-    let (s, c) = a.yaw_deg.to_radians().sin_cos();
-    let (u, v) = (Vec2::new(c, s), Vec2::new(-s, c));
+    let [u, v] = yaw_axes(a.yaw_deg);
     let centre = Vec2::new(a.centre[0], a.centre[1]);
     const N: usize = 9;
     let mut hit = 0;
@@ -1490,12 +1488,13 @@ fn hold_what_rests(objects: &mut [Object], camera: Vec2) {
             let mut reach = [(-b.size[0] / 2.0, b.size[0] / 2.0), (-b.size[1] / 2.0, b.size[1] / 2.0)];
             for r in objects.iter().filter(|r| r.on == Some(b.id)) {
                 let at = Vec2::new(r.centre[0], r.centre[1]) - centre;
+                // The resting thing's footprint as a circle about its centre.
+                let half = if matches!(r.shape, ShapeClass::Box | ShapeClass::Cube) {
+                    r.size[0].min(r.size[1]) / 2.0
+                } else {
+                    r.size[0].max(r.size[1]) / 2.0
+                };
                 for (axis, reach) in axes.iter().zip(&mut reach) {
-                    let half = if matches!(r.shape, ShapeClass::Box | ShapeClass::Cube) {
-                        r.size[0].min(r.size[1]) / 2.0
-                    } else {
-                        r.size[0].max(r.size[1]) / 2.0
-                    };
                     let mid = at.dot(axis);
                     // (Only the far side grows: the near face is seen where it ends.)
                     if (centre - camera).dot(axis) > 0.0 {

@@ -261,9 +261,17 @@ fn a_far_white_table_is_named_by_its_top() {
 // (tables, without a fitted shape, left out) bring it to 70-100 %.
 #[test]
 fn noisy_things_in_shade_are_named_by_their_paint() {
-    for (seed, truth, paint) in
-        [(27, "white cylinder", "white"), (68, "white box", "white"), (31, "orange box", "orange"), (61, "orange cylinder", "orange")]
-    {
+    assert_noisy_paints(&[
+        (27, "white cylinder", "white"),
+        (68, "white box", "white"),
+        (31, "orange box", "orange"),
+        (61, "orange cylinder", "orange"),
+    ]);
+}
+
+/// Asserts that with noise each (seed, truth object, paint) is named by that paint.
+fn assert_noisy_paints(cases: &[(u64, &str, &str)]) {
+    for &(seed, truth, paint) in cases {
         let (colour, names) = colour_near(seed, true, truth, 3, 0.1);
         assert_eq!(colour, paint, "seed {seed} {truth}: {names:?}");
     }
@@ -276,12 +284,7 @@ fn noisy_things_in_shade_are_named_by_their_paint() {
 // changed only where every light that explains the photo about as well agrees.
 #[test]
 fn a_light_the_photo_leaves_open_renames_nothing() {
-    for (seed, truth, paint) in
-        [(6, "gray box", "gray"), (140, "gray box", "gray"), (188, "black box", "black"), (188, "gray cylinder", "gray")]
-    {
-        let (colour, names) = colour_near(seed, true, truth, 3, 0.1);
-        assert_eq!(colour, paint, "seed {seed} {truth}: {names:?}");
-    }
+    assert_noisy_paints(&[(6, "gray box", "gray"), (140, "gray box", "gray"), (188, "black box", "black"), (188, "gray cylinder", "gray")]);
 }
 
 // Regression (issue 3): a table's top seen exactly edge-on, its lit surface a single row of
