@@ -537,21 +537,21 @@ pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Obb
 /// the camera to the axis. `D` follows from the side pixels near the middle direction, each
 /// `D (cos b - sqrt(sin^2 a - sin^2 b))` away at angle `b`, by least squares. Where only one
 /// edge is seen (something nearer hides the other), that edge fixes one tangent and `a` is
-/// the one whose best `D` explains the side pixels' distances best, searched from half the
-/// angle they span up. `points` are scene-frame points (only their directions and distances
-/// from `camera` are used), `left` and `right` points (at any range) on the rays of the
-/// outline pixels where they are silhouette ([`MIN_EDGE_POINTS`] or more make an edge), `side` which points
-/// are on the side; `pixel` is the angle a pixel spans; `noise` the depth noise's standard
-/// deviation there (metres). Returns the axis (x, y) and radius.
+/// the one whose best `D` explains best the side pixels' distances and the far rim of the
+/// top (the misses of both in units of their variance), searched from half the angle the
+/// side pixels span up. `points` are scene-frame points (only their directions and
+/// distances from `camera` are used), `side` which of them are on the side; `outline` the
+/// edges and the rim; `pixel` is the angle a pixel spans; `noise` the depth noise's
+/// standard deviation there (metres). Returns the axis (x, y) and radius.
 pub fn cylinder_from_outline(
     points: &[Vec3],
-    left: &[Vec3],
-    right: &[Vec3],
     side: &[bool],
+    outline: &Outline,
     camera: Vec3,
     pixel: f32,
     noise: f32,
 ) -> Option<(Vec2, f32)> {
+    let Outline { left, right, rim } = *outline;
     let flat = |p: &Vec3| Vec2::new(p.x - camera.x, p.y - camera.y);
     let azimuth = |p: &Vec3| {
         let d = flat(p);
@@ -599,6 +599,28 @@ pub fn cylinder_from_outline(
         let sq = pairs.iter().map(|&(t, k)| (t - d * k).powi(2).min(cut * cut)).sum::<f64>();
         Some((d as f32, sq))
     };
+    // The rim's misses from the circle of the axis at angle `mid`, `d` away, half-angle
+    // `a`, in units of their variance (a point's error runs along its sight, which meets
+    // the rim's radius at an angle; across the sight it is the pixel's), each counting at
+    // most [`RIM_MISS`].
+    let rim_weight = rim_weights(rim);
+    let rim_misses = |mid: f32, a: f32, d: f32| -> f64 {
+        let dir = m + mid;
+        let c = Vec2::new(camera.x + d * dir.cos(), camera.y + d * dir.sin());
+        let r = d * a.sin();
+        rim.iter()
+            .zip(&rim_weight)
+            .map(|(p, weight)| {
+                let v = p.at - c;
+                let len = v.norm().max(1e-9);
+                let sight = (p.at - camera.xy()).try_normalize(1e-9).unwrap_or(Vec2::y());
+                let cos = (v / len).dot(&sight);
+                let var = (p.along * cos).powi(2) + p.across.powi(2) * (1.0 - cos * cos);
+                weight * (((len - r).powi(2) / var.max(1e-12)) as f64).min(RIM_MISS)
+            })
+            .sum()
+    };
+    let sigma2 = (noise as f64).max(1e-4).powi(2);
     let (mid, a, d) = match (edge(left), edge(right)) {
         (Some(l), Some(r)) => {
             let (lo, hi) = (l.min(r), l.max(r));
@@ -614,7 +636,10 @@ pub fn cylinder_from_outline(
             let towards = if median(seen.iter().map(|s| s.0).collect()) >= t { 1.0 } else { -1.0 };
             let t = t - towards * pixel / 2.0;
             let span = seen.iter().map(|s| (s.0 - t) * towards).fold(0.0f32, f32::max);
-            let fit = |a: f32| distance(t + towards * a, a, a).map(|(d, sq)| (a, d, sq));
+            let fit = |a: f32| {
+                let mid = t + towards * a;
+                distance(mid, a, a).map(|(d, sq)| (a, d, sq / sigma2 + rim_misses(mid, a, d)))
+            };
             let better = |x: Option<(f32, f32, f64)>, y: Option<(f32, f32, f64)>| match (x, y) {
                 (Some(x), Some(y)) => Some(if y.2 < x.2 { y } else { x }),
                 (x, y) => x.or(y),
@@ -634,6 +659,59 @@ pub fn cylinder_from_outline(
     let dir = m + mid;
     Some((Vec2::new(camera.x + d * dir.cos(), camera.y + d * dir.sin()), d * a.sin()))
 }
+
+/// What [`cylinder_from_outline`] sees of a cylinder's outline: `left` and `right` points (at
+/// any range) on the rays of the outline's end pixels, row by row, where they are silhouette
+/// ([`MIN_EDGE_POINTS`] or more make an edge), and the far rim of its top where the camera
+/// looks down on it.
+#[derive(Debug, Clone, Copy)]
+pub struct Outline<'a> {
+    pub left: &'a [Vec3],
+    pub right: &'a [Vec3],
+    pub rim: &'a [RimPoint],
+}
+
+/// A point of a cylinder's top rim seen as the upper edge of its outline, for
+/// [`cylinder_from_outline`].
+#[derive(Debug, Clone, Copy)]
+pub struct RimPoint {
+    /// The image column and row of the outline's highest pixel in that column. Neighbouring
+    /// columns whose highest pixels share a row (a flat stretch of the rim) share that
+    /// row's error, and count as one point between them.
+    pub column: usize,
+    pub row: usize,
+    /// Where that pixel's ray meets the top's plane: floor-plane position, scene frame.
+    pub at: Vec2,
+    /// The standard deviations of that point along the line of sight and across it, metres
+    /// (along it a pixel spans the more, the flatter the ray).
+    pub along: f32,
+    pub across: f32,
+}
+
+/// Each rim point's weight: one over the number of neighbouring columns (its own included)
+/// whose highest pixels lie in its row.
+fn rim_weights(rim: &[RimPoint]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..rim.len()).collect();
+    order.sort_by_key(|&k| rim[k].column);
+    let mut weights = vec![1.0; rim.len()];
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && rim[order[end]].row == rim[order[start]].row && rim[order[end]].column == rim[order[end - 1]].column + 1
+        {
+            end += 1;
+        }
+        for &k in &order[start..end] {
+            weights[k] = 1.0 / (end - start) as f64;
+        }
+        start = end;
+    }
+    weights
+}
+
+/// The most one rim point counts in [`cylinder_from_outline`] (three standard deviations
+/// squared): a pixel of something else on the outline's upper edge.
+const RIM_MISS: f64 = 9.0;
 
 /// Outline points that make an edge in [`cylinder_from_outline`].
 pub(crate) const MIN_EDGE_POINTS: usize = 5;
@@ -912,7 +990,8 @@ pub(crate) mod tests {
         }
         let flat: Vec<Vec2> = pts.iter().map(|p| Vec2::new(p.x, p.y)).collect();
         let (_, fitted, _) = fit_circle(&flat, 0.03).unwrap();
-        let (c, radius) = cylinder_from_outline(&pts, &left, &right, &side, camera, step, 0.03).unwrap();
+        let (c, radius) =
+            cylinder_from_outline(&pts, &side, &Outline { left: &left, right: &right, rim: &[] }, camera, step, 0.03).unwrap();
         assert!((radius - r).abs() < 0.06 * r, "outline radius {radius}, least squares {fitted}");
         assert!((c - axis).norm() < 0.02, "axis {c:?}");
         // Issue 3: something nearer hides the cylinder beyond a third of the way across
@@ -922,7 +1001,9 @@ pub(crate) mod tests {
         let hidden: Vec<Vec3> = pts.iter().zip(&keep).filter(|(_, k)| **k).map(|(p, _)| *p).collect();
         let flat: Vec<Vec2> = hidden.iter().map(|p| Vec2::new(p.x, p.y)).collect();
         let (_, fitted, _) = fit_circle(&flat, 0.03).unwrap();
-        let (c, radius) = cylinder_from_outline(&hidden, &left, &[], &vec![true; hidden.len()], camera, step, 0.03).unwrap();
+        let (c, radius) =
+            cylinder_from_outline(&hidden, &vec![true; hidden.len()], &Outline { left: &left, right: &[], rim: &[] }, camera, step, 0.03)
+                .unwrap();
         assert!((radius - r).abs() < 0.1 * r, "outline radius {radius}, least squares {fitted}");
         assert!((c - axis).norm() < 0.03, "axis {c:?}");
     }
@@ -955,9 +1036,20 @@ pub(crate) mod tests {
             pts[k] += ray * 0.2;
         }
         let side = vec![true; pts.len()];
-        let (c, radius) = cylinder_from_outline(&pts, &left, &[], &side, camera, step, 0.015).unwrap();
+        let (c, radius) = cylinder_from_outline(&pts, &side, &Outline { left: &left, right: &[], rim: &[] }, camera, step, 0.015).unwrap();
         assert!((radius - r).abs() < 0.1 * r, "radius {radius}");
         assert!((c - axis).norm() < 0.03, "axis {c:?}");
+    }
+
+    #[test]
+    fn a_flat_stretch_of_a_rim_counts_as_one_point() {
+        // Columns 3-6 share row 10 (given out of order, as a mask's rows list them), column 7
+        // is on row 11, and column 9 on row 10 again but not next to the stretch.
+        let rim: Vec<RimPoint> = [(5, 10), (3, 10), (7, 11), (4, 10), (9, 10), (6, 10)]
+            .iter()
+            .map(|&(column, row)| RimPoint { column, row, at: Vec2::zeros(), along: 0.01, across: 0.001 })
+            .collect();
+        assert_eq!(rim_weights(&rim), vec![0.25, 0.25, 1.0, 0.25, 1.0, 0.25]);
     }
 
     /// Where the ray from `camera` at azimuth `az` and elevation `el` first meets the upright
