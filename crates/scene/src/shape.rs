@@ -539,7 +539,8 @@ pub fn top_face(up: &[Vec3], camera: Vec3, noise: f32, pixel: f32) -> Option<Obb
 /// edge is seen (something nearer hides the other), that edge fixes one tangent and `a` is
 /// the one whose best `D` explains best the side pixels' distances and the far rim of the
 /// top (the misses of both in units of their variance), searched from half the angle the
-/// side pixels span up. `points` are scene-frame points (only their directions and
+/// side pixels span up; where both are seen and the rim is, each edge alone is tried too,
+/// as one of them may be no tangent of the side. `points` are scene-frame points (only their directions and
 /// distances from `camera` are used), `side` which of them are on the side; `outline` the
 /// edges and the rim; `pixel` is the angle a pixel spans; `noise` the depth noise's
 /// standard deviation there (metres). Returns the axis (x, y) and radius.
@@ -621,6 +622,30 @@ pub fn cylinder_from_outline(
             .sum()
     };
     let sigma2 = (noise as f64).max(1e-4).powi(2);
+    // With one edge seen at `t`: the side points lie on one side of the tangent, the axis
+    // `a` beyond it; (mid, a, d, misses).
+    let one_edge = |t: f32| -> Option<(f32, f32, f32, f64)> {
+        let towards = if median(seen.iter().map(|s| s.0).collect()) >= t { 1.0 } else { -1.0 };
+        let t = t - towards * pixel / 2.0;
+        let span = seen.iter().map(|s| (s.0 - t) * towards).fold(0.0f32, f32::max);
+        let fit = |a: f32| {
+            let mid = t + towards * a;
+            distance(mid, a, a).map(|(d, sq)| (a, d, sq / sigma2 + rim_misses(mid, a, d)))
+        };
+        let better = |x: Option<(f32, f32, f64)>, y: Option<(f32, f32, f64)>| match (x, y) {
+            (Some(x), Some(y)) => Some(if y.2 < x.2 { y } else { x }),
+            (x, y) => x.or(y),
+        };
+        let lo = (span / 2.0).max(pixel);
+        if lo >= MAX_OUTLINE_ANGLE {
+            return None;
+        }
+        // Coarse steps of a pixel's angle, then tenths of one about the best.
+        let steps = ((MAX_OUTLINE_ANGLE - lo) / pixel) as usize;
+        let coarse = (0..=steps).map(|i| fit(lo + i as f32 * pixel)).fold(None, better)?;
+        let fine = (-10..=10).map(|i| fit((coarse.0 + i as f32 * pixel / 10.0).max(lo))).fold(None, better)?;
+        Some((t + towards * fine.0, fine.0, fine.1, fine.2))
+    };
     let (mid, a, d) = match (edge(left), edge(right)) {
         (Some(l), Some(r)) => {
             let (lo, hi) = (l.min(r), l.max(r));
@@ -629,30 +654,25 @@ pub fn cylinder_from_outline(
                 return None;
             }
             let mid = (hi + lo) / 2.0;
-            (mid, a, distance(mid, a, a / 2.0)?.0)
+            let d = distance(mid, a, a / 2.0)?.0;
+            // An edge may be no tangent of the side: where a nearer thing hides the side
+            // below, the outline's end on the rows above it follows the top's curve, inside
+            // the side (generated seed 48 with noise: 11 % narrow). With the rim seen, either
+            // edge alone is tried, and taken where it explains the side pixels and the rim
+            // better by [`TWO_EDGES_MARGIN`].
+            if rim_weight.iter().sum::<f64>() < MIN_RIM_POINTS {
+                (mid, a, d)
+            } else {
+                let both = distance(mid, a, a).map_or(f64::INFINITY, |(d, sq)| sq / sigma2 + rim_misses(mid, a, d));
+                match [one_edge(l), one_edge(r)].into_iter().flatten().min_by(|x, y| x.3.total_cmp(&y.3)) {
+                    Some(one) if one.3 + TWO_EDGES_MARGIN < both => (one.0, one.1, one.2),
+                    _ => (mid, a, d),
+                }
+            }
         }
         (Some(t), None) | (None, Some(t)) => {
-            // The side points lie on one side of the tangent; the axis is `a` beyond it.
-            let towards = if median(seen.iter().map(|s| s.0).collect()) >= t { 1.0 } else { -1.0 };
-            let t = t - towards * pixel / 2.0;
-            let span = seen.iter().map(|s| (s.0 - t) * towards).fold(0.0f32, f32::max);
-            let fit = |a: f32| {
-                let mid = t + towards * a;
-                distance(mid, a, a).map(|(d, sq)| (a, d, sq / sigma2 + rim_misses(mid, a, d)))
-            };
-            let better = |x: Option<(f32, f32, f64)>, y: Option<(f32, f32, f64)>| match (x, y) {
-                (Some(x), Some(y)) => Some(if y.2 < x.2 { y } else { x }),
-                (x, y) => x.or(y),
-            };
-            let lo = (span / 2.0).max(pixel);
-            if lo >= MAX_OUTLINE_ANGLE {
-                return None;
-            }
-            // Coarse steps of a pixel's angle, then tenths of one about the best.
-            let steps = ((MAX_OUTLINE_ANGLE - lo) / pixel) as usize;
-            let coarse = (0..=steps).map(|i| fit(lo + i as f32 * pixel)).fold(None, better)?;
-            let fine = (-10..=10).map(|i| fit((coarse.0 + i as f32 * pixel / 10.0).max(lo))).fold(None, better)?;
-            (t + towards * fine.0, fine.0, fine.1)
+            let (mid, a, d, _) = one_edge(t)?;
+            (mid, a, d)
         }
         _ => return None,
     };
@@ -712,6 +732,16 @@ fn rim_weights(rim: &[RimPoint]) -> Vec<f64> {
 /// The most one rim point counts in [`cylinder_from_outline`] (three standard deviations
 /// squared): a pixel of something else on the outline's upper edge.
 const RIM_MISS: f64 = 9.0;
+
+/// How much better (in units of variance: side pixels' and rim points' squared misses over
+/// theirs) one edge alone must explain a cylinder's side and rim than both edges do, in
+/// [`cylinder_from_outline`]: the one-edge search has the angle free, which alone gains
+/// about one unit.
+const TWO_EDGES_MARGIN: f64 = 9.0;
+
+/// Rim points (flat stretches counting as one) that make the rim count in
+/// [`cylinder_from_outline`] where both edges are seen.
+const MIN_RIM_POINTS: f64 = 3.0;
 
 /// Outline points that make an edge in [`cylinder_from_outline`].
 pub(crate) const MIN_EDGE_POINTS: usize = 5;
