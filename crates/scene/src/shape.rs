@@ -657,10 +657,12 @@ pub fn cylinder_from_outline(
             let d = distance(mid, a, a / 2.0)?.0;
             // An edge may be no tangent of the side: where a nearer thing hides the side
             // below, the outline's end on the rows above it follows the top's curve, inside
-            // the side (generated seed 48 with noise: 11 % narrow). With the rim seen, either
-            // edge alone is tried, and taken where it explains the side pixels and the rim
-            // better by [`TWO_EDGES_MARGIN`].
-            if rim_weight.iter().sum::<f64>() < MIN_RIM_POINTS {
+            // the side (generated seed 48 with noise: 11 % narrow). Where the rim is seen and
+            // the circle of both edges misses it by more than [`RIM_MISFIT`] units of
+            // variance a point, either edge alone is tried, and taken where it explains the
+            // side pixels and the rim better by [`TWO_EDGES_MARGIN`].
+            let points = rim_weight.iter().sum::<f64>();
+            if points < MIN_RIM_POINTS || rim_misses(mid, a, d) <= RIM_MISFIT * points {
                 (mid, a, d)
             } else {
                 let both = distance(mid, a, a).map_or(f64::INFINITY, |(d, sq)| sq / sigma2 + rim_misses(mid, a, d));
@@ -738,6 +740,10 @@ const RIM_MISS: f64 = 9.0;
 /// [`cylinder_from_outline`]: the one-edge search has the angle free, which alone gains
 /// about one unit.
 const TWO_EDGES_MARGIN: f64 = 9.0;
+
+/// The mean miss of the rim (units of variance a point; about one where the circle is
+/// right) beyond which [`cylinder_from_outline`] doubts one of two edges seen.
+const RIM_MISFIT: f64 = 3.0;
 
 /// Rim points (flat stretches counting as one) that make the rim count in
 /// [`cylinder_from_outline`] where both edges are seen.
