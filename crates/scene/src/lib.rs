@@ -641,6 +641,15 @@ impl Scene {
             };
             theirs > own - near
         };
+        // The upper edge of object `id`'s mask: the highest pixel of each of its columns
+        // (in column order) where the pixel above is silhouette (`near` as there).
+        let upper_edge = |id: u16, near: f32| -> Vec<usize> {
+            let mut highest = std::collections::BTreeMap::new();
+            for &i in &mask_pixels[id as usize - 1] {
+                highest.entry(i % w).or_insert(i);
+            }
+            highest.into_values().filter(|&i| i >= w && silhouette(id, near, i, i - w)).collect()
+        };
         let on_silhouette = |id: u16, near: f32, i: usize| {
             let (x, y) = (i % w, i / w);
             (x > 0 && silhouette(id, near, i, i - 1))
@@ -851,15 +860,7 @@ impl Scene {
             if tops.len() >= 10 {
                 shape::median(tops)
             } else {
-                let mut highest = std::collections::BTreeMap::new();
-                for &i in &mask_pixels[o.id as usize - 1] {
-                    highest.entry(i % w).or_insert(i);
-                }
-                let edge: Vec<f32> = highest
-                    .into_values()
-                    .filter(|&i| i >= w && known[i] && silhouette(o.id, 2.0 * o.noise, i, i - w))
-                    .map(|i| seg.points[i][2])
-                    .collect();
+                let edge: Vec<f32> = upper_edge(o.id, 2.0 * o.noise).into_iter().filter(|&i| known[i]).map(|i| seg.points[i][2]).collect();
                 if edge.len() >= 3 { shape::median(edge) } else { o.top() }
             }
         };
@@ -900,11 +901,7 @@ impl Scene {
             let pixel = 1.0 / frame.intrinsics.fx;
             let top = noisy_top(o);
             let mut rim = Vec::new();
-            let mut columns = std::collections::HashSet::new();
-            for &i in px.iter().filter(|_| camera.z > top) {
-                if !columns.insert(i % w) || i < w || !silhouette(o.id, -2.0 * o.noise, i, i - w) {
-                    continue;
-                }
+            for i in if camera.z > top { upper_edge(o.id, -2.0 * o.noise) } else { Vec::new() } {
                 let d = sframe.cam_to_scene.rotation * intr.ray((i % w) as f32, (i / w) as f32 - 0.5);
                 let slope = -d.z / d.norm();
                 if slope < MIN_TOP_SLOPE {
@@ -971,12 +968,8 @@ impl Scene {
             // sensor drops the last rows of a far edge), each pixel's ray met with the top's
             // plane where the camera looks down on it.
             let top = o.top();
-            let mut seen = std::collections::HashSet::new();
             let mut edge = Vec::new();
-            for &i in &mask_pixels[k] {
-                if !seen.insert(i % w) || i < w || !silhouette(o.id, 2.0 * o.noise, i, i - w) {
-                    continue;
-                }
+            for i in upper_edge(o.id, 2.0 * o.noise) {
                 let d = rot * ray(i);
                 if d.z >= -MIN_TOP_SLOPE || camera.z <= top {
                     continue;

@@ -624,8 +624,9 @@ pub fn cylinder_from_outline(
     let sigma2 = (noise as f64).max(1e-4).powi(2);
     // With one edge seen at `t`: the side points lie on one side of the tangent, the axis
     // `a` beyond it; (mid, a, d, misses).
+    let seen_middle = median(seen.iter().map(|s| s.0).collect());
     let one_edge = |t: f32| -> Option<(f32, f32, f32, f64)> {
-        let towards = if median(seen.iter().map(|s| s.0).collect()) >= t { 1.0 } else { -1.0 };
+        let towards = if seen_middle >= t { 1.0 } else { -1.0 };
         let t = t - towards * pixel / 2.0;
         let span = seen.iter().map(|s| (s.0 - t) * towards).fold(0.0f32, f32::max);
         let fit = |a: f32| {
@@ -661,8 +662,8 @@ pub fn cylinder_from_outline(
             // the circle of both edges misses it by more than [`RIM_MISFIT`] units of
             // variance a point, either edge alone is tried, and taken where it explains the
             // side pixels and the rim better by [`TWO_EDGES_MARGIN`].
-            let points = rim_weight.iter().sum::<f64>();
-            if points < MIN_RIM_POINTS || rim_misses(mid, a, d) <= RIM_MISFIT * points {
+            let rim_points = rim_weight.iter().sum::<f64>();
+            if rim_points < MIN_RIM_POINTS || rim_misses(mid, a, d) <= RIM_MISFIT * rim_points {
                 (mid, a, d)
             } else {
                 let both = distance(mid, a, a).map_or(f64::INFINITY, |(d, sq)| sq / sigma2 + rim_misses(mid, a, d));
