@@ -431,16 +431,28 @@ pub fn outline_cone(rays: &[Vec3], outline: &[bool], pixel: f32) -> Option<Outli
     Some(OutlineCone { axis: u, half_angle: a, deviation: var.sqrt() / a })
 }
 
+/// How far an outline strays from a circle (see [`outline_spread`]).
+#[derive(Debug, Clone, Copy)]
+pub struct OutlineSpread {
+    /// The median absolute deviation of the outline rays' angles from the cone's axis, as
+    /// a share of their median angle.
+    pub share: f32,
+    /// The same deviation in pixels: what the pixel grid leaves of a circle is a fraction
+    /// of one, whatever its size, while corners and flat sides stray by a share of it.
+    pub pixels: f32,
+}
+
 /// How far an outline strays from a circle, robustly: the median absolute deviation of the
 /// outline rays' angles from the axis of their [`outline_cone`], as a share of their median
-/// angle. A sphere's outline is a circle whatever the depth's noise, and where the mask
+/// angle and in pixels. A sphere's outline is a circle whatever the depth's noise, and where the mask
 /// bulges on one side (a shadow of its paint taken in) the median ignores it; a box's or a
 /// cylinder's outline has corners and straight sides all round. None where the cone is.
-pub fn outline_spread(rays: &[Vec3], outline: &[bool], pixel: f32) -> Option<f32> {
+pub fn outline_spread(rays: &[Vec3], outline: &[bool], pixel: f32) -> Option<OutlineSpread> {
     let cone = outline_cone(rays, outline, pixel)?;
     let angles: Vec<f32> = rays.iter().zip(outline).filter(|(_, o)| **o).map(|(r, _)| r.dot(&cone.axis).clamp(-1.0, 1.0).acos()).collect();
     let mid = median(angles.clone());
-    (mid > 0.0).then(|| median(angles.iter().map(|a| (a - mid).abs()).collect()) / mid)
+    let mad = median(angles.iter().map(|a| (a - mid).abs()).collect());
+    (mid > 0.0).then(|| OutlineSpread { share: mad / mid, pixels: mad / pixel })
 }
 
 /// A sphere from its outline, for depth too noisy to fit (at 5 m a Kinect-like sensor's
@@ -816,13 +828,13 @@ pub(crate) mod tests {
         let disc = |u: f32, v: f32| u * u + v * v <= 900.0;
         let bulge = |u: f32, v: f32| disc(u, v) || (u.abs() <= 5.0 && (0.0..=36.0).contains(&v));
         let (rays, outline) = silhouette(f, bulge);
-        let spread = outline_spread(&rays, &outline, 1.0 / f).unwrap();
+        let spread = outline_spread(&rays, &outline, 1.0 / f).unwrap().share;
         let rms = outline_cone(&rays, &outline, 1.0 / f).unwrap().deviation;
         assert!(spread < 0.04 && rms > 1.5 * spread, "{spread} {rms}");
         // A box seen face-on, half again as wide as it is tall: its outline's corners and
         // sides stray from a circle all round.
         let (rays, outline) = silhouette(f, |u, v| u.abs() <= 30.0 && v.abs() <= 20.0);
-        let spread = outline_spread(&rays, &outline, 1.0 / f).unwrap();
+        let spread = outline_spread(&rays, &outline, 1.0 / f).unwrap().share;
         assert!(spread > 0.06, "{spread}");
     }
 
