@@ -839,7 +839,34 @@ impl Scene {
                 let margin = SECTION_MARGIN * s.columns as f32;
                 s.corner + margin.max(SECTION_EVIDENCE) <= s.circle || s.circle + margin <= s.corner
             };
+            // A top whose rows follow the ellipse of the silhouette's width at least as well
+            // as a box's quadrilateral follows them, with three values more to fit (see
+            // [`shading::top_profile`]), is a cylinder's.
+            let elliptic = || {
+                let mut px = mask_pixels[o.id as usize - 1].clone();
+                px.sort_unstable_by_key(|&i| (i % w, i / w));
+                let mut columns = Vec::new();
+                let mut k = 0;
+                while k < px.len() {
+                    let x = px[k] % w;
+                    let mut end = k;
+                    while end + 1 < px.len() && px[end + 1] == px[end] + w {
+                        end += 1;
+                    }
+                    let first = px[k];
+                    let open = first >= w && silhouette(o.id, -2.0 * o.noise, first, first - w);
+                    columns.push(shading::TopColumn { x, open, lum: px[k..=end].iter().map(|&i| lum[i]).collect() });
+                    k = end + 1;
+                    while k < px.len() && px[k] % w == x {
+                        k += 1;
+                    }
+                }
+                let (x0, x1) = (columns.first().map_or(0, |c| c.x), columns.last().map_or(0, |c| c.x));
+                shading::top_profile(&columns, x0, x1, TOP_CONTRAST * unit, MIN_TOP_COLUMNS, MIN_TOP_ROWS)
+                    .is_some_and(|(ellipse, quadrilateral)| ellipse <= quadrilateral)
+            };
             let (boxy, round) = match shape::section(&side, o.noise, camera.xy()) {
+                _ if o.shape != ShapeClass::Cylinder && camera.z > o.top() && elliptic() => (false, true),
                 Some(s) if decisive(&s) => {
                     let flat = s.radius > FLAT_RADIUS * o.visible_size[0].max(o.visible_size[1]);
                     (s.corner < s.circle || flat, s.circle < s.corner && !flat)
@@ -1316,6 +1343,17 @@ const ROUND_PIXELS: f32 = 0.3;
 
 /// ... and the whole mask's outline by under this share (those spheres: 0.031-0.034).
 const ROUND_PRISM_MASK: f32 = 0.045;
+
+/// A noisy box's top is told from its side by brightness (see [`shading::top_profile`])
+/// where the two differ by this multiple of the photo's noise (25 levels at the generated
+/// scenes' 3).
+const TOP_CONTRAST: f32 = 8.0;
+
+/// ... over at least this many open columns of its silhouette...
+const MIN_TOP_COLUMNS: usize = 8;
+
+/// ... and where its top spans at least this many rows.
+const MIN_TOP_ROWS: f32 = 2.0;
 
 /// With clean depth a sphere's outline deviates from a circle by at most this share of its
 /// radius (RMS; pixel steps make a few hundredths, half a pixel at most on generated scenes).

@@ -71,6 +71,112 @@ pub fn runs(pixels: &[usize], lum: &[f32], next: impl Fn(usize, usize) -> bool) 
 /// Shortest run counted by [`step_residual`].
 pub const MIN_RUN: usize = 6;
 
+/// One image column of an object's mask seen from above: its pixels' brightness from its
+/// highest pixel down (the first run), and whether that pixel meets farther background
+/// (else something nearer hides the top there).
+pub struct TopColumn {
+    /// Image column.
+    pub x: usize,
+    /// Whether the column's highest pixel is on the silhouette.
+    pub open: bool,
+    /// Brightness from the highest pixel down.
+    pub lum: Vec<f32>,
+}
+
+/// How well the rows of an object's top, told from its side by brightness, follow an
+/// upright cylinder's and a box's: the top of a cylinder is an ellipse exactly as wide as
+/// its silhouette, so the rows it spans in each column fall as `H sqrt(1 - u^2)` across it
+/// (`u` from -1 to 1 over the silhouette's columns `x0..=x1`, one amplitude `H` free); a
+/// box's top is a quadrilateral whose leftmost and rightmost corners are the silhouette's
+/// ends, its rows rising and falling in straight pieces between its near and far corners
+/// (four values free: those corners' columns and rows). The top's brightness is the median
+/// of the columns' highest pixels, the side's that of the columns' lower halves; a pixel
+/// is the top's where it is nearer the top's. Only open columns are fitted. Returns the
+/// two models' residual sums of squares (rows squared), None where the top and side
+/// differ by less than `min_contrast`, fewer than `min_columns` columns are open or the
+/// ellipse spans under `min_rows` rows.
+pub fn top_profile(
+    columns: &[TopColumn],
+    x0: usize,
+    x1: usize,
+    min_contrast: f32,
+    min_columns: usize,
+    min_rows: f32,
+) -> Option<(f32, f32)> {
+    let mut highest: Vec<f32> = columns.iter().filter(|c| c.open && c.lum.len() >= 3).map(|c| c.lum[0]).collect();
+    if highest.len() < min_columns {
+        return None;
+    }
+    let top = crate::shape::median(std::mem::take(&mut highest));
+    let side = crate::shape::median(columns.iter().flat_map(|c| c.lum[c.lum.len() / 2..].iter().copied()).collect());
+    if (top - side).abs() < min_contrast {
+        return None;
+    }
+    // (column centre, rows of the top)
+    let rows: Vec<(f32, f32)> = columns
+        .iter()
+        .filter(|c| c.open)
+        .map(|c| (c.x as f32 + 0.5, c.lum.iter().filter(|&&v| (v - top).abs() < (v - side).abs()).count() as f32))
+        .collect();
+    let (left, right) = (x0 as f32, x1 as f32 + 1.0);
+    let (mid, half) = ((left + right) / 2.0, (right - left) / 2.0);
+    let curve: Vec<f32> = rows.iter().map(|(x, _)| (1.0 - ((x - mid) / half).powi(2)).max(0.0).sqrt()).collect();
+    let (num, den) = rows.iter().zip(&curve).fold((0.0, 0.0), |(n, d), ((_, r), f)| (n + r * f, d + f * f));
+    if den <= 0.0 || num / den < min_rows {
+        return None;
+    }
+    let amplitude = num / den;
+    let ellipse: f32 = rows.iter().zip(&curve).map(|((_, r), f)| (r - amplitude * f).powi(2)).sum();
+    // The quadrilateral: zero rows at the silhouette's ends, breaks at p <= q (half-column
+    // steps), the rows there by least squares.
+    let steps = (2.0 * (right - left)) as usize;
+    let mut quad = f32::INFINITY;
+    for i in 1..steps {
+        let p = left + 0.5 * i as f32;
+        for j in i..steps {
+            let q = left + 0.5 * j as f32;
+            let weights = |x: f32| -> (f32, f32) {
+                if x <= p {
+                    ((x - left) / (p - left), 0.0)
+                } else if x <= q {
+                    let t = (x - p) / (q - p);
+                    (1.0 - t, t)
+                } else {
+                    (0.0, (right - x) / (right - q))
+                }
+            };
+            let (mut a11, mut a12, mut a22, mut b1, mut b2) = (0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32);
+            for &(x, r) in &rows {
+                let (u, v) = weights(x);
+                a11 += u * u;
+                a12 += u * v;
+                a22 += v * v;
+                b1 += u * r;
+                b2 += v * r;
+            }
+            let det = a11 * a22 - a12 * a12;
+            let (h1, h2) = if det.abs() > 1e-6 {
+                ((b1 * a22 - b2 * a12) / det, (a11 * b2 - a12 * b1) / det)
+            } else if a11 + a22 > 0.0 {
+                // One break (p = q): one value.
+                let h = (b1 + b2) / (a11 + a22 + 2.0 * a12);
+                (h, h)
+            } else {
+                continue;
+            };
+            let sse: f32 = rows
+                .iter()
+                .map(|&(x, r)| {
+                    let (u, v) = weights(x);
+                    (r - u * h1 - v * h2).powi(2)
+                })
+                .sum();
+            quad = quad.min(sse);
+        }
+    }
+    Some((ellipse, quad))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +189,42 @@ mod tests {
             ((state >> 40) as f32 + 0.5) / (1u64 << 24) as f32
         };
         (0..n).map(|_| sigma * (-2.0 * uniform().ln()).sqrt() * (std::f32::consts::TAU * uniform()).cos()).collect()
+    }
+
+    /// Columns 0..20 of an object whose top spans, in column `x` (centre `x + 0.5`), the
+    /// image rows from `far(x)` to `near(x)` (continuous, pixel centres inside count), its
+    /// side from there to row 40: top brightness 180, side 100, noise 3.
+    fn top_columns(far: impl Fn(f32) -> f32, near: impl Fn(f32) -> f32, seed: u64) -> Vec<TopColumn> {
+        (0..20)
+            .map(|x| {
+                let c = x as f32 + 0.5;
+                let (a, b) = (far(c), near(c));
+                let first = (a - 0.5).ceil().max(0.0) as usize;
+                let noise = noise_of(3.0, 40, seed + x as u64);
+                let lum = (first..40).map(|y| if (y as f32 + 0.5) <= b { 180.0 } else { 100.0 } + noise[y]).collect();
+                TopColumn { x, open: true, lum }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_cylinders_top_follows_an_ellipse_and_a_boxs_does_not() {
+        let fits = |far: &dyn Fn(f32) -> f32, near: &dyn Fn(f32) -> f32| {
+            top_profile(&top_columns(far, near, 7), 0, 19, 25.0, 8, 2.0).expect("measured")
+        };
+        // A cylinder's top: an ellipse as wide as the silhouette, 7 rows deep at its middle.
+        let e = |x: f32| (1.0 - ((x - 10.0) / 10.0).powi(2)).max(0.0).sqrt();
+        let (ellipse, quad) = fits(&|x| 10.0 - 3.5 * e(x), &|x| 10.0 + 3.5 * e(x));
+        assert!(ellipse <= quad, "cylinder: {ellipse} {quad}");
+        // A box seen on a corner: its top's outline runs straight from the ends to the far
+        // corner (above, at column 8) and to the near corner (below, at column 12).
+        let tent = |x: f32, at: f32, rise: f32| if x <= at { rise * x / at } else { rise * (20.0 - x) / (20.0 - at) };
+        let (ellipse, quad) = fits(&|x| 10.0 - tent(x, 8.0, 3.0), &|x| 10.0 + tent(x, 12.0, 4.0));
+        assert!(ellipse > quad + 5.0, "corner: {ellipse} {quad}");
+        // A box seen on a face: its top a band as wide as the box, steep at its ends.
+        let band = |x: f32| (x.min(20.0 - x) / 1.5).min(1.0);
+        let (ellipse, quad) = fits(&|x| 10.0 - 3.0 * band(x), &|x| 10.0 + 3.0 * band(x));
+        assert!(ellipse > quad + 5.0, "face: {ellipse} {quad}");
     }
 
     #[test]
