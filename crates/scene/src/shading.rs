@@ -127,53 +127,65 @@ pub fn top_profile(
     }
     let amplitude = num / den;
     let ellipse: f32 = rows.iter().zip(&curve).map(|((_, r), f)| (r - amplitude * f).powi(2)).sum();
-    // The quadrilateral: zero rows at the silhouette's ends, breaks at p <= q (half-column
-    // steps), the rows there by least squares.
-    let steps = (2.0 * (right - left)) as usize;
-    let mut quad = f32::INFINITY;
-    for i in 1..steps {
-        let p = left + 0.5 * i as f32;
-        for j in i..steps {
-            let q = left + 0.5 * j as f32;
-            let weights = |x: f32| -> (f32, f32) {
-                if x <= p {
-                    ((x - left) / (p - left), 0.0)
-                } else if x <= q {
-                    let t = (x - p) / (q - p);
-                    (1.0 - t, t)
-                } else {
-                    (0.0, (right - x) / (right - q))
-                }
-            };
-            let (mut a11, mut a12, mut a22, mut b1, mut b2) = (0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32);
-            for &(x, r) in &rows {
-                let (u, v) = weights(x);
-                a11 += u * u;
-                a12 += u * v;
-                a22 += v * v;
-                b1 += u * r;
-                b2 += v * r;
-            }
-            let det = a11 * a22 - a12 * a12;
-            let (h1, h2) = if det.abs() > 1e-6 {
-                ((b1 * a22 - b2 * a12) / det, (a11 * b2 - a12 * b1) / det)
-            } else if a11 + a22 > 0.0 {
-                // One break (p = q): one value.
-                let h = (b1 + b2) / (a11 + a22 + 2.0 * a12);
-                (h, h)
-            } else {
-                continue;
-            };
-            let sse: f32 = rows
-                .iter()
-                .map(|&(x, r)| {
-                    let (u, v) = weights(x);
-                    (r - u * h1 - v * h2).powi(2)
-                })
-                .sum();
-            quad = quad.min(sse);
+    // The quadrilateral: zero rows at the silhouette's ends, straight between them and its
+    // corners' columns p <= q (half-column steps), the rows there by least squares (one
+    // value where p = q). Each pair's sums come from running sums over the columns, so
+    // that a wide box costs its columns squared, not cubed.
+    let mut pre = vec![[0.0f64; 6]; rows.len() + 1];
+    for (k, &(x, r)) in rows.iter().enumerate() {
+        let (x, r) = (x as f64, r as f64);
+        let add = [1.0, x, x * x, r, x * r, r * r];
+        for m in 0..6 {
+            pre[k + 1][m] = pre[k][m] + add[m];
         }
     }
+    let sums = |a: usize, b: usize| -> [f64; 6] { std::array::from_fn(|m| pre[b][m] - pre[a][m]) };
+    // The columns at or left of `at`.
+    let upto = |at: f32| rows.partition_point(|&(x, _)| x <= at);
+    let total = sums(0, rows.len())[5];
+    let (left64, right64) = (left as f64, right as f64);
+    let steps = (2.0 * (right - left)) as usize;
+    let mut quad = f64::INFINITY;
+    for i in 1..steps {
+        let p = left + 0.5 * i as f32;
+        let kp = upto(p);
+        // Left of p: u = (x - left) / (p - left).
+        let [_, s1, s2, r1, xr, _] = sums(0, kp);
+        let dl = p as f64 - left64;
+        let (l11, l1) = ((s2 - 2.0 * left64 * s1 + left64 * left64 * (kp as f64)) / (dl * dl), (xr - left64 * r1) / dl);
+        for j in i..steps {
+            let q = left + 0.5 * j as f32;
+            let kq = upto(q);
+            // Right of q: v = (right - x) / (right - q).
+            let [n3, s1, s2, r1, xr, _] = sums(kq, rows.len());
+            let dr = right64 - q as f64;
+            let (r22, r2) = ((right64 * right64 * n3 - 2.0 * right64 * s1 + s2) / (dr * dr), (right64 * r1 - xr) / dr);
+            let sse = if j == i {
+                let (a, b) = (l11 + r22, l1 + r2);
+                if a <= 0.0 {
+                    continue;
+                }
+                total - b * b / a
+            } else {
+                // Between: t = (x - p) / (q - p), u = 1 - t, v = t.
+                let [n2, s1, s2, r1, xr, _] = sums(kp, kq);
+                let (p64, d) = (p as f64, (q - p) as f64);
+                let t1 = (s1 - p64 * n2) / d;
+                let t2 = (s2 - 2.0 * p64 * s1 + p64 * p64 * n2) / (d * d);
+                let tr = (xr - p64 * r1) / d;
+                let (a11, a12, a22) = (l11 + n2 - 2.0 * t1 + t2, t1 - t2, r22 + t2);
+                let (b1, b2) = (l1 + r1 - tr, r2 + tr);
+                let det = a11 * a22 - a12 * a12;
+                if det.abs() <= 1e-9 * (a11 * a22).max(1e-12) {
+                    continue;
+                }
+                let (h1, h2) = ((b1 * a22 - b2 * a12) / det, (a11 * b2 - a12 * b1) / det);
+                total - (h1 * b1 + h2 * b2)
+            };
+            quad = quad.min(sse.max(0.0));
+        }
+    }
+    let quad = quad as f32;
     Some((ellipse, quad))
 }
 
