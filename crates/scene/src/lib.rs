@@ -841,7 +841,7 @@ impl Scene {
             };
             // A top whose rows follow the ellipse of the silhouette's width at least as well
             // as a box's quadrilateral follows them, with three values more to fit (see
-            // [`shading::top_profile`]), is a cylinder's.
+            // [`shading::top_profile`]), is a cylinder's, whatever the sides' depth says.
             let elliptic = || {
                 let mut px = mask_pixels[o.id as usize - 1].clone();
                 px.sort_unstable_by_key(|&i| (i % w, i / w));
@@ -866,7 +866,7 @@ impl Scene {
                     .is_some_and(|(ellipse, quadrilateral)| ellipse <= quadrilateral)
             };
             let (boxy, round) = match shape::section(&side, o.noise, camera.xy()) {
-                _ if o.shape != ShapeClass::Cylinder && camera.z > o.top() && elliptic() => (false, true),
+                _ if camera.z > o.top() && elliptic() => (false, true),
                 Some(s) if decisive(&s) => {
                     let flat = s.radius > FLAT_RADIUS * o.visible_size[0].max(o.visible_size[1]);
                     (s.corner < s.circle || flat, s.circle < s.corner && !flat)
