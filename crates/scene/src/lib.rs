@@ -1419,8 +1419,8 @@ const MIN_TOP_SLOPE: f32 = 0.1;
 /// A box's top measures its footprint where its rays fall to it at this slope (sine) or
 /// more, their median, and then all of them (but those nearly level, [`LEVEL_RAY`]): each
 /// ray kept or not by its own slope, a top that a limit of 0.1 crossed kept its near rows
-/// only, its far edge seen flatter (generated seed 89 with noise: a box 1 cm deep for 29,
-/// then left to its noisy points, 19). At 0.08 a row spans at most 12 cm of the top along
+/// only, its far edge seen flatter (generated seed 89 with noise: a face-on box's top
+/// 1 cm deep for 29, now 25). At 0.08 a row spans at most 12 cm of the top along
 /// the sight at 5 m. Set on seeds 0-259 (2 boxes more right with noise, 1 without, none
 /// lost) and held by seeds 260-399 (2 and 1 more, none lost); at 0.06 and 0.05 some
 /// were lost on both.
