@@ -659,6 +659,18 @@ impl Scene {
         };
         let intr = frame.intrinsics;
         let ray = |i: usize| intr.ray((i % w) as f32, (i / w) as f32);
+        // A sphere from its mask's outline (see [`shape::sphere_from_outline`]): its centre
+        // in the scene frame and its radius. Only where the background stands clearly
+        // farther: where the floor took the foot (a dark ball's, whose paint the floor's
+        // test cannot tell), the mask's lower edge meets floor at the ball's own depth and
+        // is no outline.
+        let sphere_of_outline = |o: &Object| {
+            let px = &mask_pixels[o.id as usize - 1];
+            let rays: Vec<Vec3> = px.iter().map(|&i| ray(i)).collect();
+            let ranges: Vec<f32> = px.iter().map(|&i| if known[i] { v3(cam[i]).norm() } else { 0.0 }).collect();
+            let outline: Vec<bool> = px.iter().map(|&i| on_silhouette(o.id, -2.0 * o.noise, i)).collect();
+            sphere_from_outline(&rays, &ranges, &outline, 1.0 / intr.fx).map(|(c, r)| (sframe.to_scene(&c), r))
+        };
         // With noisy depth a small sphere and a small box or cylinder fit about equally
         // well; the photo tells them apart where the light does: down the image columns of
         // an upright prism brightness keeps a level per face crossed, on a sphere it drifts
@@ -700,15 +712,9 @@ impl Scene {
                 silhouette.is_some_and(|s| s.share < ROUND_SILHOUETTE && s.pixels < ROUND_PIXELS)
                     && mask.is_some_and(|s| s.share < ROUND_PRISM_MASK)
             };
-            // A sphere from its outline (see [`shape::sphere_from_outline`]), its residual
-            // the points' median miss of it.
+            // A sphere from its outline, its residual the points' median miss of it.
             let outline_sphere = || {
-                let px = &mask_pixels[o.id as usize - 1];
-                let rays: Vec<Vec3> = px.iter().map(|&i| ray(i)).collect();
-                let ranges: Vec<f32> = px.iter().map(|&i| if known[i] { v3(cam[i]).norm() } else { 0.0 }).collect();
-                let outline: Vec<bool> = px.iter().map(|&i| on_silhouette(o.id, -2.0 * o.noise, i)).collect();
-                let (c, r) = sphere_from_outline(&rays, &ranges, &outline, 1.0 / intr.fx)?;
-                let c = sframe.to_scene(&c);
+                let (c, r) = sphere_of_outline(o)?;
                 let residual = shape::median(o.points.iter().map(|p| ((v3(*p) - c).norm() - r).abs()).collect());
                 Some(Fit { class: ShapeClass::Sphere, centre: c, size: Vec3::repeat(2.0 * r), yaw_deg: 0.0, residual })
             };
@@ -763,16 +769,8 @@ impl Scene {
         }
         // Noisy depth shrinks a fitted sphere: take it from its outline instead.
         for o in objects.iter_mut().filter(|o| o.shape == ShapeClass::Sphere && o.noise > 0.03 * o.size[0] / 2.0) {
-            let px = &mask_pixels[o.id as usize - 1];
-            let rays: Vec<Vec3> = px.iter().map(|&i| ray(i)).collect();
-            let ranges: Vec<f32> = px.iter().map(|&i| if known[i] { v3(cam[i]).norm() } else { 0.0 }).collect();
-            // Only where the background stands clearly farther: where the floor took the
-            // foot (a dark ball's, whose paint the floor's test cannot tell), the mask's
-            // lower edge meets floor at the ball's own depth and is no outline.
-            let outline: Vec<bool> = px.iter().map(|&i| on_silhouette(o.id, -2.0 * o.noise, i)).collect();
-            if let Some((c, r)) = sphere_from_outline(&rays, &ranges, &outline, 1.0 / intr.fx) {
+            if let Some((c, r)) = sphere_of_outline(o) {
                 if r > 0.5 * o.size[0] / 2.0 && r < 2.0 * o.size[0] / 2.0 {
-                    let c = sframe.to_scene(&c);
                     o.centre = [c.x, c.y, c.z];
                     o.size = [2.0 * r; 3];
                 }

@@ -103,11 +103,11 @@ pub fn top_profile(
     min_columns: usize,
     min_rows: f32,
 ) -> Option<(f32, f32)> {
-    let mut highest: Vec<f32> = columns.iter().filter(|c| c.open && c.lum.len() >= 3).map(|c| c.lum[0]).collect();
+    let highest: Vec<f32> = columns.iter().filter(|c| c.open && c.lum.len() >= 3).map(|c| c.lum[0]).collect();
     if highest.len() < min_columns {
         return None;
     }
-    let top = crate::shape::median(std::mem::take(&mut highest));
+    let top = crate::shape::median(highest);
     let side = crate::shape::median(columns.iter().flat_map(|c| c.lum[c.lum.len() / 2..].iter().copied()).collect());
     if (top - side).abs() < min_contrast {
         return None;

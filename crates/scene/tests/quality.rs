@@ -333,6 +333,14 @@ fn noisy_shape(seed: u64, truth: &str) -> (ShapeClass, Vec<String>) {
     (o.shape, names.into_iter().map(String::from).collect())
 }
 
+/// With noise, the thing `truth` of generated scene `seed` is of shape `class` and its
+/// footprint within 10 % of the truth's.
+fn assert_noisy_shape_and_footprint(seed: u64, truth: &str, class: ShapeClass) {
+    let (shape, names) = noisy_shape(seed, truth);
+    assert_eq!(shape, class, "seed {seed} {truth}: {names:?}");
+    assert_footprint(seed, truth, true);
+}
+
 // Regression (issue 3): a cyan box under Kinect-like noise fitted a sphere best, and its
 // shading did not tell; the outline of its mask, with corners and straight sides, does.
 #[test]
@@ -366,9 +374,7 @@ fn a_noisy_sphere_whose_shading_drifts_down_its_columns_is_a_sphere() {
 #[test]
 fn a_small_noisy_sphere_in_shade_is_round_by_its_silhouette() {
     for (seed, name) in [(4, "red sphere"), (79, "red sphere"), (115, "green sphere")] {
-        let (shape, names) = noisy_shape(seed, name);
-        assert_eq!(shape, ShapeClass::Sphere, "seed {seed} {name}: {names:?}");
-        assert_footprint(seed, name, true);
+        assert_noisy_shape_and_footprint(seed, name, ShapeClass::Sphere);
     }
     let (shape, names) = noisy_shape(223, "pink cylinder");
     assert_eq!(shape, ShapeClass::Cylinder, "{names:?}");
@@ -383,9 +389,7 @@ fn a_small_noisy_sphere_in_shade_is_round_by_its_silhouette() {
 #[test]
 fn a_small_noisy_cylinder_is_told_by_the_ellipse_of_its_top() {
     for (seed, name) in [(134, "white cylinder"), (160, "purple cylinder"), (193, "left yellow cylinder"), (345, "magenta cylinder")] {
-        let (shape, names) = noisy_shape(seed, name);
-        assert_eq!(shape, ShapeClass::Cylinder, "seed {seed} {name}: {names:?}");
-        assert_footprint(seed, name, true);
+        assert_noisy_shape_and_footprint(seed, name, ShapeClass::Cylinder);
     }
 }
 
