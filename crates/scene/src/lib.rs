@@ -530,8 +530,12 @@ impl Scene {
                 if noise >= NOISY_DEPTH {
                     let mut top_px: Vec<u32> = ids.iter().copied().filter(|&i| is_top(i)).collect();
                     let found = top_px.len() >= MIN_TOP_PIXELS;
+                    // (A top found by height is met at its height, not at its chosen
+                    // pixels' median: see [`tables::top_by_height`].)
+                    let mut plane = None;
                     if !found {
-                        top_px = tables::top_by_height(ids, &seg.points, camera, noise);
+                        let (px, h) = tables::top_by_height(ids, &seg.points, camera, noise);
+                        (top_px, plane) = (px, Some(h));
                     }
                     let face = tables::top_without_rim(&top_px, ids, cam, &seg.points, w, frame.intrinsics.fx, noise);
                     let mut on_top: Vec<Vec3> = face.iter().map(|&i| v3(seg.points[i as usize])).collect();
@@ -543,7 +547,7 @@ impl Scene {
                         let h = shape::median(on_top.iter().map(|p| p.z).collect());
                         on_top.retain(|p| p.z >= h);
                     }
-                    if let Some(t) = top_face(&on_top, camera, noise, 1.0 / frame.intrinsics.fx) {
+                    if let Some(t) = top_face(&on_top, camera, noise, 1.0 / frame.intrinsics.fx, plane) {
                         let legs: Vec<Vec<Vec3>> = parts
                             .iter()
                             .filter(|p| p.name == "leg")

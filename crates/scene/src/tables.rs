@@ -905,10 +905,12 @@ fn clusters(points: &[[f32; 3]]) -> Vec<Cluster> {
 /// while the top's pixels that high (a sixth of them) still cover all of the top (from
 /// `h` up, 2 of 142 tables on seeds 0-99 stayed 10-12 % too deep). `group` are the table's
 /// pixels, `points` the scene-frame points, `camera` the camera's position in the scene
-/// frame and `sigma` the depth noise.
-pub fn top_by_height(group: &[u32], points: &[[f32; 3]], camera: Vec3, sigma: f32) -> Vec<u32> {
+/// frame and `sigma` the depth noise. Returns the pixels and the top's height `h` (their
+/// own median is higher, by about one and a half `sigma_h`: the plane their rays are met
+/// with is `h`'s).
+pub fn top_by_height(group: &[u32], points: &[[f32; 3]], camera: Vec3, sigma: f32) -> (Vec<u32>, f32) {
     if group.len() < 30 {
-        return Vec::new();
+        return (Vec::new(), 0.0);
     }
     let mut z: Vec<f32> = group.iter().map(|&i| points[i as usize][2]).collect();
     let high = shape::quantile(&mut z, 0.98);
@@ -918,7 +920,7 @@ pub fn top_by_height(group: &[u32], points: &[[f32; 3]], camera: Vec3, sigma: f3
     for _ in 0..2 {
         h = shape::median(z.iter().copied().filter(|v| (v - h).abs() <= band).collect());
     }
-    group.iter().copied().filter(|&i| (sigma_h..=band).contains(&(points[i as usize][2] - h))).collect()
+    (group.iter().copied().filter(|&i| (sigma_h..=band).contains(&(points[i as usize][2] - h))).collect(), h)
 }
 
 /// A table's top outline grown to cover its legs: a top stands over its legs, so where
@@ -1109,7 +1111,8 @@ mod tests {
             kinds.push('l');
         }
         let group: Vec<u32> = (0..points.len() as u32).collect();
-        let top = top_by_height(&group, &points, camera, sigma);
+        let (top, h) = top_by_height(&group, &points, camera, sigma);
+        assert!((h - 0.7).abs() < 0.002, "height {h}");
         let count = |c: char| top.iter().filter(|&&i| kinds[i as usize] == c).count();
         // A sixth of the top's 600 pixels, few of the rim's: its upper centimetre at most,
         // whose rays meet the plane within 8 cm of the edge.

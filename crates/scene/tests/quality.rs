@@ -1200,3 +1200,20 @@ fn a_noisy_cylinder_seen_by_one_edge_is_sized_by_its_top_rim() {
 fn a_noisy_cylinder_whose_one_edge_follows_its_top_is_sized_by_the_other() {
     assert_footprint(48, "blue cylinder", true);
 }
+
+// Regression (issue 3): under noise a far table's top, not found as a support, is found by
+// height from its highest pixels, 5 to 12 mm above it; their rays were met with the plane
+// at those pixels' own median height, which fell short by 1-2 % of the range: the table
+// 6-10 cm nearer the camera than it stands, and its height a centimetre high (seeds 15,
+// 35, 218). They are met at the top's height now.
+#[test]
+fn a_far_table_top_found_by_height_is_placed_where_it_stands() {
+    for (seed, name) in [(15, "table"), (35, "table"), (218, "white table")] {
+        let c = case(seed, true);
+        let (ti, pi, _) = matched(&c, name);
+        let (p, t) = (&c.scene.objects[pi.expect("found")], &c.truth.objects[ti]);
+        let miss = (0..3).map(|k| (p.centre[k] - t.centre[k]).powi(2)).sum::<f32>().sqrt();
+        assert!(miss <= 0.04, "seed {seed} {name}: centre {:?} vs {:?}", p.centre, t.centre);
+        assert!((p.size[2] - t.size[2]).abs() <= 0.005, "seed {seed} {name}: height {} vs {}", p.size[2], t.size[2]);
+    }
+}
