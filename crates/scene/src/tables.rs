@@ -98,6 +98,10 @@ pub(crate) fn repair(
     let chairs = chairs::assemble(groups, &mut tables, &pieces);
     sync(groups, &mut seg.objects);
     let pieces = Pieces { seg, eye, cam, rgb, w, fx, cfg, sigma };
+    if join_hidden_table_pieces(groups, &mut tables, &pieces) {
+        sync(groups, &mut seg.objects);
+    }
+    let pieces = Pieces { seg, eye, cam, rgb, w, fx, cfg, sigma };
     if absorb_speckles(groups, &mut tables, &pieces) {
         sync(groups, &mut seg.objects);
     }
@@ -797,6 +801,142 @@ fn merge_table_halves(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: 
         }
         move_group(groups, tables, key, target);
     }
+}
+
+/// Farthest apart (metres, in the floor plane) two pieces of one hidden table may lie (see
+/// [`join_hidden_table_pieces`]): a large table's half-diagonal and more.
+const HIDDEN_TABLE_REACH: f32 = 1.0;
+
+/// Share of a piece's outline that must meet something nearer for it to be taken as part of
+/// a thing hidden in part (see [`join_hidden_table_pieces`]).
+const HIDDEN_OUTLINE: f32 = 0.05;
+
+/// A far table behind a nearer table and the things on it shows only in pieces that meet
+/// nowhere in the photo: an end of its top with a leg, the other end, a leg between the
+/// nearer table's legs (generated seeds 22, 229, 240). Two pieces, at most one of them a
+/// table already, of one paint (as loosely as in [`merge_table_halves`]), whose tops stand
+/// at one height (3 cm and twice their heights' noise), within [`HIDDEN_TABLE_REACH`] of
+/// each other in the floor plane, one of them (the table, where one is) with
+/// [`HIDDEN_OUTLINE`] or more of its outline on something nearer, and that stand together
+/// on four legs or fewer (counted as [`stands_on_legs`] counts them), are one table: merged
+/// into the lower key, nearest pairs first. Two things of one paint and height standing
+/// free are hidden by nothing; a whole table nearer by does not reach out for a piece of
+/// what stands behind it. Whether any joined.
+fn join_hidden_table_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pieces) -> bool {
+    let &Pieces { seg, cam, w, cfg, .. } = pc;
+    struct Piece {
+        key: u32,
+        table: bool,
+        height: f32,
+        height_noise: f32,
+        hull: Vec<Vec2>,
+        paint: [u8; 3],
+        noise: f32,
+    }
+    let mut pieces = Vec::new();
+    let keys: Vec<u32> = groups.keys().copied().collect();
+    for key in keys {
+        let ids = &groups[&key];
+        if ids.len() < pc.pixels(50) {
+            continue;
+        }
+        let table = is_table(tables, key, ids, pc);
+        let height = pc.top_height(ids);
+        if height < 0.3 {
+            continue;
+        }
+        let noise = pc.noise(ids);
+        let upper = ids.iter().map(|&i| v3(seg.points[i as usize])).filter(|p| p.z >= height - 0.1);
+        let height_noise = shape::height_noise(upper, pc.eye, noise);
+        pieces.push(Piece { key, table, height, height_noise, hull: pc.top_outline(ids, height), paint: pc.group_paint(ids), noise });
+    }
+    if pieces.len() < 2 {
+        return false;
+    }
+    let distance = |a: &[Vec2], b: &[Vec2]| a.iter().flat_map(|p| b.iter().map(move |q| (p - q).norm())).fold(f32::INFINITY, f32::min);
+    let mut pairs = Vec::new();
+    for (i, a) in pieces.iter().enumerate() {
+        for b in &pieces[i + 1..] {
+            let d = distance(&a.hull, &b.hull);
+            if !(a.table && b.table)
+                && d <= HIDDEN_TABLE_REACH
+                && (a.height - b.height).abs() <= 0.03 + 2.0 * a.height_noise.max(b.height_noise)
+                && colour::one_paint_apart(a.paint, b.paint, cfg.max_chroma)
+            {
+                pairs.push((d, a, b));
+            }
+        }
+    }
+    if pairs.is_empty() {
+        return false;
+    }
+    // Whether a group is hidden in part: of its outline's pixels (a 4-neighbour outside
+    // it), the share where, that way, the first pixel with depth within three (the sensor
+    // loses depth beside depth edges) stands nearer (by 10 cm and twice the noise).
+    let n = cam.len();
+    let h = (n / w) as isize;
+    let hidden = |p: &Piece| {
+        let (mut edge, mut nearer) = (0usize, 0usize);
+        for &i in &groups[&p.key] {
+            let i = i as usize;
+            let (x, y) = ((i % w) as isize, (i / w) as isize);
+            let (mut out, mut front) = (false, false);
+            for (dx, dy) in [(-1, 0), (1, 0), (0, -1), (0, 1)] {
+                let at = |k: isize| {
+                    let (u, v) = (x + dx * k, y + dy * k);
+                    (u >= 0 && v >= 0 && u < w as isize && v < h).then(|| (v * w as isize + u) as usize)
+                };
+                let Some(j) = at(1) else { continue };
+                if seg.objects[j] == p.key {
+                    continue;
+                }
+                out = true;
+                if let Some(j) = (1..=3).filter_map(at).find(|&j| cam[j][2] > 0.0) {
+                    front |= seg.objects[j] != p.key && cam[j][2] < cam[i][2] - 0.1 - 2.0 * p.noise;
+                }
+            }
+            edge += out as usize;
+            nearer += front as usize;
+        }
+        nearer as f32 >= HIDDEN_OUTLINE * edge as f32
+    };
+    let mut seen: HashMap<u32, bool> = Default::default();
+    let mut is_hidden = |p: &Piece| *seen.entry(p.key).or_insert_with(|| hidden(p));
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut into: BTreeMap<u32, u32> = Default::default();
+    let root = |into: &BTreeMap<u32, u32>, mut k: u32| {
+        while let Some(&n) = into.get(&k) {
+            k = n;
+        }
+        k
+    };
+    for (_, a, b) in pairs {
+        let (ra, rb) = (root(&into, a.key), root(&into, b.key));
+        if ra == rb {
+            continue;
+        }
+        let hidden = match (a.table, b.table) {
+            (true, _) => is_hidden(a),
+            (_, true) => is_hidden(b),
+            _ => is_hidden(a) || is_hidden(b),
+        };
+        if !hidden {
+            continue;
+        }
+        let members = |r: u32| groups.keys().copied().filter(|&k| root(&into, k) == r).collect::<Vec<_>>();
+        let points: Vec<[f32; 3]> =
+            members(ra).into_iter().chain(members(rb)).flat_map(|k| groups[&k].iter().map(|&i| seg.points[i as usize])).collect();
+        let noise = a.noise.max(b.noise);
+        if legs(&points, cfg, noise).is_some_and(|(n, area)| n <= 4 && (n >= 2 || (n == 1 && area >= cfg.support_min_area))) {
+            into.insert(ra.max(rb), ra.min(rb));
+        }
+    }
+    for key in into.keys().rev().copied().collect::<Vec<_>>() {
+        let target = root(&into, key);
+        move_group(groups, tables, key, target);
+        tables.insert(target, true);
+    }
+    !into.is_empty()
 }
 
 /// Whether an object is a top on legs, though its top was not seen as a support surface (a
