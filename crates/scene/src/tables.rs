@@ -828,8 +828,6 @@ fn join_hidden_table_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>
         key: u32,
         table: bool,
         height: f32,
-        height_noise: f32,
-        hull: Vec<Vec2>,
         paint: [u8; 3],
         noise: f32,
     }
@@ -842,27 +840,35 @@ fn join_hidden_table_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>
         }
         let table = is_table(tables, key, ids, pc);
         let height = pc.top_height(ids);
-        if height < 0.3 {
-            continue;
+        if height >= 0.3 {
+            pieces.push(Piece { key, table, height, paint: pc.group_paint(ids), noise: pc.noise(ids) });
         }
-        let noise = pc.noise(ids);
-        let upper = ids.iter().map(|&i| v3(seg.points[i as usize])).filter(|p| p.z >= height - 0.1);
-        let height_noise = shape::height_noise(upper, pc.eye, noise);
-        pieces.push(Piece { key, table, height, height_noise, hull: pc.top_outline(ids, height), paint: pc.group_paint(ids), noise });
     }
-    if pieces.len() < 2 {
-        return false;
-    }
+    // The outline of a piece's top and its heights' noise, for the pairs that get so far.
+    let mut tops: HashMap<u32, (Vec<Vec2>, f32)> = Default::default();
+    let mut top = |p: &Piece| {
+        tops.entry(p.key)
+            .or_insert_with(|| {
+                let ids = &groups[&p.key];
+                let upper = ids.iter().map(|&i| v3(seg.points[i as usize])).filter(|q| q.z >= p.height - 0.1);
+                (pc.top_outline(ids, p.height), shape::height_noise(upper, pc.eye, p.noise))
+            })
+            .clone()
+    };
     let distance = |a: &[Vec2], b: &[Vec2]| a.iter().flat_map(|p| b.iter().map(move |q| (p - q).norm())).fold(f32::INFINITY, f32::min);
     let mut pairs = Vec::new();
     for (i, a) in pieces.iter().enumerate() {
         for b in &pieces[i + 1..] {
-            let d = distance(&a.hull, &b.hull);
-            if !(a.table && b.table)
-                && d <= HIDDEN_TABLE_REACH
-                && (a.height - b.height).abs() <= 0.03 + 2.0 * a.height_noise.max(b.height_noise)
-                && colour::one_paint_apart(a.paint, b.paint, cfg.max_chroma)
+            // (The depth noise bounds the heights' noise.)
+            if a.table && b.table
+                || (a.height - b.height).abs() > 0.03 + 2.0 * a.noise.max(b.noise)
+                || !colour::one_paint_apart(a.paint, b.paint, cfg.max_chroma)
             {
+                continue;
+            }
+            let ((hull_a, noise_a), (hull_b, noise_b)) = (top(a), top(b));
+            let d = distance(&hull_a, &hull_b);
+            if d <= HIDDEN_TABLE_REACH && (a.height - b.height).abs() <= 0.03 + 2.0 * noise_a.max(noise_b) {
                 pairs.push((d, a, b));
             }
         }
