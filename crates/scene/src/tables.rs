@@ -99,6 +99,10 @@ pub(crate) fn repair(
     sync(groups, &mut seg.objects);
     let pieces = Pieces { seg, eye, cam, rgb, w, fx, cfg, sigma };
     if join_hidden_table_pieces(groups, &mut tables, &pieces) {
+        // (Legs under the table so made, their upper parts hidden, join it.)
+        sync(groups, &mut seg.objects);
+        let pieces = Pieces { seg, eye, cam, rgb, w, fx, cfg, sigma };
+        join_lost_legs(groups, &mut tables, &pieces);
         sync(groups, &mut seg.objects);
     }
     let pieces = Pieces { seg, eye, cam, rgb, w, fx, cfg, sigma };
