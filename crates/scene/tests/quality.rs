@@ -1233,4 +1233,6 @@ fn a_far_table_seen_in_pieces_behind_a_nearer_one_is_one_table() {
     }
     // The legs seen under the nearer table's top, their upper parts hidden, join it too.
     assert_count(22, true);
+    // Pieces of a far table that touch join though nothing hides them.
+    assert_count(133, true);
 }
