@@ -941,7 +941,7 @@ fn join_hidden_table_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>
         let points: Vec<[f32; 3]> =
             members(ra).into_iter().chain(members(rb)).flat_map(|k| groups[&k].iter().map(|&i| seg.points[i as usize])).collect();
         let noise = a.noise.max(b.noise);
-        if legs(&points, cfg, noise).is_some_and(|(n, area)| n <= 4 && (n >= 2 || (n == 1 && area >= cfg.support_min_area))) {
+        if legs(&points, cfg, noise).is_some_and(|(n, area)| n <= 4 && enough_legs(n, area, cfg)) {
             into.insert(ra.max(rb), ra.min(rb));
         }
     }
@@ -963,7 +963,13 @@ fn join_hidden_table_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>
 /// half alone: a nearer table's top may hide all but the upper parts of a far table's
 /// legs, generated seed 175.)
 pub(crate) fn stands_on_legs(points: &[[f32; 3]], cfg: &SceneConfig, sigma: f32) -> bool {
-    legs(points, cfg, sigma).is_some_and(|(n, area)| n >= 2 || (n == 1 && area >= cfg.support_min_area))
+    legs(points, cfg, sigma).is_some_and(|(n, area)| enough_legs(n, area, cfg))
+}
+
+/// Whether `n` legs under a top of `area` (see [`legs`]) make a table (see
+/// [`stands_on_legs`]).
+fn enough_legs(n: usize, area: f32, cfg: &SceneConfig) -> bool {
+    n >= 2 || (n == 1 && area >= cfg.support_min_area)
 }
 
 /// The legs under a top (see [`stands_on_legs`]): the number of narrow clusters of lower
@@ -1061,7 +1067,7 @@ fn clusters(points: &[[f32; 3]]) -> Vec<Cluster> {
 /// pixels, `points` the scene-frame points, `camera` the camera's position in the scene
 /// frame and `sigma` the depth noise. Returns the pixels and the top's height `h` (their
 /// own median is higher, by about one and a half `sigma_h`: the plane their rays are met
-/// with is `h`'s).
+/// with is `h`'s); none and 0 for a group of fewer than 30 pixels.
 pub fn top_by_height(group: &[u32], points: &[[f32; 3]], camera: Vec3, sigma: f32) -> (Vec<u32>, f32) {
     if group.len() < 30 {
         return (Vec::new(), 0.0);
