@@ -1236,3 +1236,22 @@ fn a_far_table_seen_in_pieces_behind_a_nearer_one_is_one_table() {
     // Pieces of a far table that touch join though nothing hides them.
     assert_count(133, true);
 }
+
+// Regression (issue 3): a thing in front of another of its paint is parted from it along
+// the silhouette by the sensor's dropout, and a gap without depth was taken for something
+// hiding one thing seen in two pieces: a blue cylinder before a blue box came out as one
+// blue sphere (seed 505 with noise), two brown boxes as one cylinder (533), a pink cylinder
+// behind a pink box as one box (543). Such a gap joins pieces only where their ends meet in
+// range across it, or where the farther lies below the nearer in the photo (a table's
+// back leg under its top's edge: seeds 398 and 569 keep their counts).
+#[test]
+fn things_of_one_paint_parted_by_the_sensors_dropout_stay_apart() {
+    for (seed, truth, shape) in
+        [(505, "blue box", ShapeClass::Box), (505, "blue cylinder", ShapeClass::Cylinder), (533, "large brown box", ShapeClass::Box)]
+    {
+        assert_found_whole(seed, true, truth, shape, 0.8);
+    }
+    for seed in [543, 398, 569] {
+        assert_count(seed, true);
+    }
+}
