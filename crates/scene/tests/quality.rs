@@ -1255,3 +1255,16 @@ fn things_of_one_paint_parted_by_the_sensors_dropout_stay_apart() {
         assert_count(seed, true);
     }
 }
+
+// Regression (issue 3): a thing on the floor before a table or beside its leg, of the
+// table's paint and no wider than a leg, was taken into the table as a piece of a leg: a
+// gray box (seed 590 with noise), a white sphere (596), a black cylinder (597), a gray
+// sphere (416, with and without noise). A leg's piece goes on up (more of the leg above
+// it, the top it holds, or something nearer hiding the rest); above those lies the floor.
+#[test]
+fn a_thing_beside_a_tables_leg_is_no_piece_of_it() {
+    assert_found_whole(597, true, "black cylinder", ShapeClass::Cylinder, 0.8);
+    assert_found_whole(596, true, "white sphere", ShapeClass::Sphere, 0.7);
+    assert_count(590, true);
+    assert_count(416, false);
+}
