@@ -736,8 +736,7 @@ pub fn segment(
                 && s.zmax - s.zmin >= LEG_SLENDERNESS * s.span
                 && s.zmin < 0.5 * height)
                 || s.span <= LEG_PIECE_SPAN + sigma(s.range))
-                && !resting
-                && goes_on_up(comp[&s.root].iter().copied(), w, cam, &colour, paint, cfg.max_chroma, sigma);
+                && !resting;
             let rim = s.zmax > height - 0.06;
             let hull = &top_hulls[t.top.unwrap_or(0) as usize];
             let placed = || {
@@ -750,7 +749,12 @@ pub fn segment(
                     inside(hull, s.centre, if s.span <= LEG_PIECE_SPAN + sigma(s.range) { 0.3 } else { 0.1 })
                 }
             };
-            s.zmax <= height + 0.03 && (leg || rim) && one_paint_apart(s.mean, paint, cfg.max_chroma) && placed()
+            // (A leg goes on up, asked last: it looks at the photo.)
+            s.zmax <= height + 0.03
+                && (leg || rim)
+                && one_paint_apart(s.mean, paint, cfg.max_chroma)
+                && placed()
+                && ((rim && !behind) || goes_on_up(comp[&s.root].iter().copied(), w, cam, &colour, paint, cfg.max_chroma, sigma))
         };
         let from_floor = s.zmin < 0.05 + 2.0 * sigma(s.range) && s.span <= LEG_SPAN + 2.0 * sigma(s.range);
         let target =
@@ -963,13 +967,12 @@ fn goes_on_up(
     sigma: &(impl Fn(f32) -> f32 + ?Sized),
 ) -> bool {
     let first = px.clone().map(|i| i / w).min().unwrap_or(0);
-    let mut tops: std::collections::HashMap<usize, usize> = Default::default();
-    for i in px.filter(|&i| i / w <= first + 2) {
-        let e = tops.entry(i % w).or_insert(i);
-        *e = (*e).min(i);
-    }
+    // Each column's highest pixel in those rows.
+    let mut tops: Vec<usize> = px.filter(|&i| i / w <= first + 2).collect();
+    tops.sort_unstable_by_key(|&i| (i % w, i));
+    tops.dedup_by_key(|i| *i % w);
     let (mut asked, mut on) = (0, 0);
-    for &i in tops.values() {
+    for &i in &tops {
         let z = cam[i][2];
         let Some(j) = (1..=3).filter_map(|k| i.checked_sub(k * w)).find(|&j| cam[j][2] > 0.0) else { continue };
         let allowed = 0.03 + 3.0 * sigma(z);
