@@ -425,8 +425,10 @@ fn join_split_pieces(groups: &mut Groups, tables: &mut HashMap<u32, bool>, split
 /// first pixels with depth under most of its columns lie 10 cm and twice the noise in
 /// front of it, generated seeds 141, 144, 190) but no higher than its top (3 cm and twice
 /// the noise allowed), no wider across the line of sight than a leg ([`SPLIT_WIDTH`], the
-/// median over its rows in the photo), of the table's paint (the tolerance of
-/// [`segment`]'s leg matching); and either up to 60 % of the table's height or more and
+/// median over its rows in the photo), of the table's paint (its chromaticity within
+/// [`SceneConfig::max_chroma`], its brightness within three times: the looser chromaticity
+/// of [`segment`]'s leg matching let a pink cylinder in shade join a gray table, generated
+/// seed 560 with noise); and either up to 60 % of the table's height or more and
 /// [`LEG_SLENDERNESS`] times as tall as wide, its centre within the rectangle of the
 /// table's points (10 cm and twice the noise allowed: a top that the things on it hide
 /// leaves a corner leg outside its own outline, generated seed 146), or, as the lower part
@@ -554,7 +556,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
         let table = tops().iter().find(|t| {
             let upright = slender(LEG_SLENDERNESS) && under(&t.rect);
             zhi <= t.height + 0.03 + 2.0 * noise
-                && colour::one_paint_apart(own, t.paint, cfg.max_chroma)
+                && colour::compatible(own, t.paint, cfg.max_chroma, 3.0)
                 && if grounded {
                     (zhi >= 0.6 * t.height && upright)
                         || (inside(&t.hull, centre, 0.1 + 2.0 * noise) && !inside(&t.hull, centre, -LEG_RIM) && thin())
