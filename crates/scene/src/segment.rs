@@ -88,10 +88,10 @@ const LEG_PIECE_SPAN: f32 = 0.12;
 /// as wide as it is tall, is not one).
 pub(crate) const LEG_SLENDERNESS: f32 = 1.5;
 
-struct Dsu(Vec<u32>);
+pub(crate) struct Dsu(pub(crate) Vec<u32>);
 
 impl Dsu {
-    fn find(&mut self, mut a: u32) -> u32 {
+    pub(crate) fn find(&mut self, mut a: u32) -> u32 {
         while self.0[a as usize] != a {
             let p = self.0[a as usize];
             self.0[a as usize] = self.0[p as usize];
@@ -120,7 +120,7 @@ impl Dsu {
         roots.into_iter().zip(lists).collect()
     }
 
-    fn union(&mut self, a: u32, b: u32) {
+    pub(crate) fn union(&mut self, a: u32, b: u32) {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra != rb {
             self.0[ra.max(rb) as usize] = ra.min(rb);

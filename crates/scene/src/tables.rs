@@ -588,7 +588,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
     // the rest left standing on them): pieces of one paint whose centres on the floor lie
     // within 5 cm and the noise of each other and whose heights meet (5 cm and twice
     // the noise allowed) are asked together, where one of them is no leg alone.
-    if alone.iter().filter(|a| !**a).count() >= 1 && rest.len() >= 2 && !keys.is_empty() {
+    if alone.contains(&false) && rest.len() >= 2 && !keys.is_empty() {
         let span = |ids: &[u32]| {
             let (mut lo, mut hi, mut c) = (f32::MAX, f32::MIN, Vec2::zeros());
             for &i in ids {
@@ -599,13 +599,7 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
             (lo, hi, c / ids.len().max(1) as f32, pc.group_paint(ids), pc.noise(ids))
         };
         let spans: Vec<_> = rest.iter().map(|k| span(&groups[k])).collect();
-        let mut stack: Vec<usize> = (0..rest.len()).collect();
-        let root = |stack: &Vec<usize>, mut a: usize| {
-            while stack[a] != a {
-                a = stack[a];
-            }
-            a
-        };
+        let mut stacks = segment::Dsu((0..rest.len() as u32).collect());
         for a in 0..rest.len() {
             for b in a + 1..rest.len() {
                 let ((alo, ahi, ac, ap, an), (blo, bhi, bc, bp, bn)) = (spans[a], spans[b]);
@@ -616,16 +610,15 @@ fn join_lost_legs(groups: &mut Groups, tables: &mut HashMap<u32, bool>, pc: &Pie
                     && blo <= ahi + reach
                     && colour::one_paint_apart(ap, bp, cfg.max_chroma)
                 {
-                    let (ra, rb) = (root(&stack, a), root(&stack, b));
-                    stack[ra.max(rb)] = ra.min(rb);
+                    stacks.union(a as u32, b as u32);
                 }
             }
         }
-        let mut stacks: BTreeMap<usize, Vec<usize>> = Default::default();
+        let mut members: BTreeMap<u32, Vec<usize>> = Default::default();
         for k in 0..rest.len() {
-            stacks.entry(root(&stack, k)).or_default().push(k);
+            members.entry(stacks.find(k as u32)).or_default().push(k);
         }
-        for members in stacks.values().filter(|m| m.len() >= 2 && m.iter().any(|&k| !alone[k])) {
+        for members in members.values().filter(|m| m.len() >= 2 && m.iter().any(|&k| !alone[k])) {
             let ids: Vec<u32> = members.iter().flat_map(|&k| groups[&rest[k]].iter().copied()).collect();
             if let Some(t) = leg_of(&ids) {
                 // (A piece that joined a table alone keeps it.)

@@ -306,6 +306,14 @@ fn found<'a>(c: &'a Case, truth: &str) -> (&'a Object, f32, Vec<&'a str>) {
     (&c.scene.objects[pi], iou, names)
 }
 
+/// That the truth object named `truth` of case `c` (of seed `seed`) is found as a table
+/// overlapping it by `min_iou` or more.
+fn assert_found_table(c: &Case, seed: u64, truth: &str, min_iou: f32) {
+    let (o, iou, names) = found(c, truth);
+    assert_eq!(o.label, "table", "seed {seed}: {names:?}");
+    assert!(iou >= min_iou, "seed {seed}: IoU {iou}: {names:?}");
+}
+
 /// That the truth object named `truth` on seed `seed` is found as one object of `shape`
 /// overlapping it by `min_iou` or more, and the scene's object count is right.
 fn assert_found_whole(seed: u64, noise: bool, truth: &str, shape: ShapeClass, min_iou: f32) {
@@ -406,10 +414,7 @@ fn a_noisy_cylinder_lit_from_the_side_is_not_a_sphere() {
 // "brown cylinder" and boxes). Growing now steps across holes of up to two pixels.
 #[test]
 fn a_far_table_whose_top_lost_half_its_depth_is_one_table() {
-    let c = case(14, true);
-    let (table, iou, names) = found(&c, "brown table");
-    assert_eq!(table.label, "table", "{names:?}");
-    assert!(iou >= 0.8, "IoU {iou}: {names:?}");
+    assert_found_table(&case(14, true), 14, "brown table", 0.8);
 }
 
 // Regression (issue 3): under noise a far table's legs can all come apart from its top (a
@@ -420,9 +425,7 @@ fn a_far_table_whose_top_lost_half_its_depth_is_one_table() {
 #[test]
 fn a_noisy_table_whose_legs_all_came_apart_is_one_table() {
     for (c, seed, name) in [(case(177, true), 177, "black table"), (case_sized(28, true, (320, 240)), 28, "brown table")] {
-        let (table, iou, names) = found(&c, name);
-        assert_eq!(table.label, "table", "seed {seed}: {names:?}");
-        assert!(iou >= 0.7, "seed {seed}: IoU {iou}: {names:?}");
+        assert_found_table(&c, seed, name, 0.7);
     }
     assert_count(177, true);
 }
@@ -1226,10 +1229,7 @@ fn a_far_table_top_found_by_height_is_placed_where_it_stands() {
 #[test]
 fn a_far_table_seen_in_pieces_behind_a_nearer_one_is_one_table() {
     for (seed, noise, min_iou) in [(22, false, 0.65), (22, true, 0.65), (229, true, 0.85), (240, true, 0.8)] {
-        let c = case(seed, noise);
-        let (o, iou, names) = found(&c, "white table");
-        assert_eq!(o.label, "table", "seed {seed} noise {noise}: {names:?}");
-        assert!(iou >= min_iou, "seed {seed} noise {noise}: IoU {iou}: {names:?}");
+        assert_found_table(&case(seed, noise), seed, "white table", min_iou);
     }
     // The legs seen under the nearer table's top, their upper parts hidden, join it too.
     assert_count(22, true);
@@ -1277,10 +1277,7 @@ fn a_thing_beside_a_tables_leg_is_no_piece_of_it() {
 #[test]
 fn a_legs_pieces_stacked_one_on_another_join_its_table() {
     assert_count(442, true);
-    let c = case(529, true);
-    let (o, iou, names) = found(&c, "table");
-    assert_eq!(o.label, "table", "{names:?}");
-    assert!(iou >= 0.8, "IoU {iou}: {names:?}");
+    assert_found_table(&case(529, true), 529, "table", 0.8);
 }
 
 // Regression (issue 3): a pink cylinder in shade under a gray table's end, 4.7 m away,
